@@ -1,0 +1,2 @@
+export * from './authorizer';
+export * from './prepare-document';

@@ -1,0 +1,171 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Queryable } from '@permissions/store/src/pool';
+import type { EventRecord, Store } from '@permissions/store/src/types';
+import { listListeners } from './listener-registry';
+import type { EventsLogger } from './logger';
+import { serializeBroadcast, signBroadcast } from './signature';
+
+/** The path under a listener's base URL that receives broadcasts. */
+export const EVENTS_PATH = 'az-events';
+
+export interface BroadcasterOptions {
+  pool: Queryable;
+  /** EVENTS_SECRET: listeners refuse broadcasts not signed with it. */
+  secret: string;
+  /** The longest a writer's answer waits for listeners (reference §11.3: 50 ms). */
+  waitMs?: number;
+  /** Each POST is abandoned after this long; it goes on in the background after `waitMs`. */
+  requestTimeoutMs?: number;
+  /** How often the listener list is re-read from the listeners table. */
+  refreshMs: number;
+  log: EventsLogger;
+}
+
+export interface Broadcaster {
+  /** Reads the listener list and keeps it fresh. Never throws: without a list, listeners rely on polling. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * POSTs the events to every listener in parallel and resolves when all have answered or after `waitMs`, whichever
+   * is first. Never rejects: a write has committed by now and must not fail because a listener is down; a listener
+   * that misses a broadcast catches up by polling.
+   */
+  broadcast(events: readonly EventRecord[]): Promise<void>;
+  /** The listener base URLs broadcasts currently go to. */
+  listeners(): readonly string[];
+  /** Re-reads the listener list now (also done every `refreshMs`). */
+  refresh(): Promise<void>;
+}
+
+export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
+  const { pool, secret, refreshMs, log } = options;
+  const waitMs = options.waitMs ?? 50;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 2000;
+  // Keep-alive: a broadcast per write would otherwise pay a TCP handshake per listener.
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  let targets: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  // Listeners whose last delivery failed: a dead listener is reported once at warn, then at debug until it recovers.
+  const failing = new Set<string>();
+
+  async function refresh(): Promise<void> {
+    try {
+      targets = await listListeners(pool);
+    } catch (error) {
+      log.warn({ err: error }, 'could not read the event listener list; keeping the previous one');
+    }
+  }
+
+  async function deliver(listenerUrl: string, body: string, headers: Record<string, string>): Promise<void> {
+    try {
+      const status = await post(eventsUrl(listenerUrl), body, headers, requestTimeoutMs, agents);
+      if (status < 200 || status >= 300) throw new Error(`listener answered ${status}`);
+      if (failing.delete(listenerUrl)) log.info({ listener: listenerUrl }, 'event listener reachable again');
+    } catch (error) {
+      if (closed) return;
+      const first = !failing.has(listenerUrl);
+      failing.add(listenerUrl);
+      (first ? log.warn : log.debug).call(log, { err: error, listener: listenerUrl }, 'event broadcast failed');
+    }
+  }
+
+  return {
+    async start() {
+      closed = false;
+      await refresh();
+      if (!timer) {
+        timer = setInterval(() => void refresh(), refreshMs);
+        timer.unref();
+      }
+    },
+
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      timer = undefined;
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+
+    async broadcast(events) {
+      if (closed || events.length === 0 || targets.length === 0) return;
+      const body = serializeBroadcast(events);
+      const headers = signBroadcast(body, secret, Date.now());
+      const all = Promise.all(targets.map((url) => deliver(url, body, headers)));
+      let wait: NodeJS.Timeout | undefined;
+      // Not unref'd: a caller awaiting the write must get its answer even if nothing else keeps the process alive.
+      const waited = new Promise<void>((resolve) => {
+        wait = setTimeout(resolve, waitMs);
+      });
+      await Promise.race([all, waited]);
+      clearTimeout(wait);
+    },
+
+    listeners: () => targets,
+    refresh,
+  };
+}
+
+/**
+ * The store writers must use: the same store, whose `write` resolves only after the commit has been broadcast (or
+ * `waitMs` has passed), so that a client is answered after listeners have normally dropped what it changed. The
+ * store's own onCommit hooks cannot do this: they are not awaited (pg-store calls them and moves on).
+ */
+export function attachBroadcaster(store: Store, broadcaster: Pick<Broadcaster, 'broadcast'>): Store {
+  return {
+    getDocument: (subject) => store.getDocument(subject),
+    getDocumentsWithAncestors: (subjects) => store.getDocumentsWithAncestors(subjects),
+    getHeirs: (subject) => store.getHeirs(subject),
+    getHeirDocuments: (subject) => store.getHeirDocuments(subject),
+    getSubjectsSharedWith: (principals) => store.getSubjectsSharedWith(principals),
+    getSubjectsSharedWithAndHeirs: (principals) => store.getSubjectsSharedWithAndHeirs(principals),
+    getTeam: (id) => store.getTeam(id),
+    getTeamsOfPrincipal: (principal) => store.getTeamsOfPrincipal(principal),
+    getEventsAfter: (afterSeq, limit) => store.getEventsAfter(afterSeq, limit),
+    getLastSeq: () => store.getLastSeq(),
+    onCommit: (hook) => store.onCommit(hook),
+    async write(fn) {
+      const written = await store.write(fn);
+      await broadcaster.broadcast(written.events);
+      return written;
+    },
+  };
+}
+
+function eventsUrl(listenerUrl: string): URL {
+  return new URL(EVENTS_PATH, listenerUrl.endsWith('/') ? listenerUrl : `${listenerUrl}/`);
+}
+
+/** One POST with a total deadline (a socket timeout alone would let a slowly trickling answer run on). */
+function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  agents: { http: http.Agent; https: https.Agent },
+): Promise<number> {
+  const secure = url.protocol === 'https:';
+  const request = secure ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    deadline.unref();
+    req.on('error', reject);
+    req.on('close', () => clearTimeout(deadline));
+    req.end(body);
+  });
+}

@@ -1,0 +1,144 @@
+import { LRUCache } from 'lru-cache';
+import { BadRequestError } from '@permissions/model/src/errors';
+import { ANYONE, INCOGNITO, ISSUER_ANYONE_SUFFIX, TEAM_PREFIX } from '@permissions/model/src/types';
+import type { ClientCredentials } from './client-credentials';
+import { EMAILS_PATH, IDS_PATH, queryIssuerUsers, type IssuerUser } from './issuer-ids-api';
+import { parseTrustedIssuers } from './issuer-urls';
+
+export interface PrincipalNormaliser {
+  /**
+   * Checks principals written into a document or a team (reference §2.3) and returns them with e-mails replaced by
+   * ids, duplicates removed and order kept. 400 for a malformed, untrusted or unknown principal; 503 when an issuer
+   * cannot be asked.
+   */
+  normalise(principals: readonly string[]): Promise<string[]>;
+  /**
+   * The same checks for principals gathered from many lists (a whole document), in one batch per issuer: each given
+   * value → its normalised form. De-duplicating each list after mapping is the caller's job.
+   */
+  resolve(principals: readonly string[]): Promise<Map<string, string>>;
+}
+
+export interface PrincipalNormaliserOptions {
+  issuers: readonly string[];
+  credentials: ClientCredentials;
+  /** How long a confirmed e-mail → id mapping or an existing id is trusted without asking again (5 min). */
+  cacheTtlMs?: number;
+  cacheMaxEntries?: number;
+  fetchTimeoutMs?: number;
+}
+
+export const MALFORMED_PRINCIPAL_MSG =
+  'users and clients must be of the form {issuer}#{id} where issuer is a trusted issuer';
+
+const EMAIL = /^[^@\s#]+@[^@\s#]+\.[^@\s#]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Client ids: the check the original meant to make (W13), so arbitrary strings are not stored as principals. */
+const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,255}$/;
+
+type Kind = 'email' | 'uuid';
+interface Lookup {
+  value: string;
+  issuer: string;
+  kind: Kind;
+  id: string;
+}
+
+export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): PrincipalNormaliser {
+  const issuers = parseTrustedIssuers(options.issuers);
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? 5000;
+  // Only confirmed answers are cached: an unknown e-mail may be registered a minute later.
+  const confirmed = new LRUCache<string, string>({
+    max: options.cacheMaxEntries ?? 10_000,
+    ttl: options.cacheTtlMs ?? 300_000,
+  });
+  const cacheKey = (l: Pick<Lookup, 'issuer' | 'kind' | 'id'>) => `${l.kind} ${l.issuer}#${l.id.toLowerCase()}`;
+
+  /** Classifies one value: the final string when no lookup is needed, else what to look up. */
+  function classify(value: string): string | Lookup {
+    if (value.startsWith(TEAM_PREFIX) || value === ANYONE || value === INCOGNITO) return value;
+    const hash = value.indexOf('#');
+    const issuer = hash < 0 ? '' : value.slice(0, hash);
+    const id = hash < 0 ? '' : value.slice(hash + 1);
+    if (!issuers.includes(issuer) || id.length === 0) {
+      throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
+    }
+    if (`#${id}` === ISSUER_ANYONE_SUFFIX) return value;
+    if (EMAIL.test(id)) return { value, issuer, kind: 'email', id };
+    if (UUID.test(id)) return { value, issuer, kind: 'uuid', id };
+    if (CLIENT_ID.test(id)) return value;
+    throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
+  }
+
+  /** Asks each issuer once per kind, concurrently; records what it confirmed in `found` and in the cache. */
+  async function askIssuers(lookups: Lookup[], found: Map<string, string>): Promise<void> {
+    const batches = new Map<string, Lookup[]>();
+    for (const lookup of lookups) {
+      const key = `${lookup.kind} ${lookup.issuer}`;
+      const batch = batches.get(key);
+      if (batch) batch.push(lookup);
+      else batches.set(key, [lookup]);
+    }
+    await Promise.all(
+      [...batches.values()].map(async (batch) => {
+        const { issuer, kind } = batch[0];
+        const values = [...new Set(batch.map((l) => l.id))];
+        const path = kind === 'email' ? EMAILS_PATH : IDS_PATH;
+        const users = await queryIssuerUsers(issuer, path, values, options.credentials, fetchTimeoutMs);
+        for (const user of users) {
+          const confirms = keyOf(user, kind);
+          if (confirms === null) continue;
+          const key = cacheKey({ issuer, kind, id: confirms });
+          found.set(key, user.id);
+          confirmed.set(key, user.id);
+        }
+      }),
+    );
+  }
+
+  async function resolveAll(principals: readonly string[]): Promise<Map<string, string>> {
+    const classified = principals.map(classify);
+    const lookups = classified.filter((c): c is Lookup => typeof c !== 'string');
+    // Answers for this call are kept apart from the bounded cache, which could evict them mid-call.
+    const found = new Map<string, string>();
+    const unknown: Lookup[] = [];
+    for (const lookup of lookups) {
+      const id = confirmed.get(cacheKey(lookup));
+      if (id === undefined) unknown.push(lookup);
+      else found.set(cacheKey(lookup), id);
+    }
+    if (unknown.length > 0) await askIssuers(unknown, found);
+
+    const missing = (kind: Kind) =>
+      unique(lookups.filter((l) => l.kind === kind && !found.has(cacheKey(l))).map((l) => l.value));
+    const missingEmails = missing('email');
+    if (missingEmails.length > 0) throw new BadRequestError('invalid email IDs', { ids: missingEmails });
+    const missingIds = missing('uuid');
+    if (missingIds.length > 0) throw new BadRequestError('invalid principal IDs', { ids: missingIds });
+
+    return new Map(
+      classified.map((c, i) => [
+        principals[i],
+        typeof c === 'string' ? c : `${c.issuer}#${found.get(cacheKey(c)) ?? c.id}`,
+      ]),
+    );
+  }
+
+  return {
+    async normalise(principals) {
+      const resolved = await resolveAll(principals);
+      return unique(principals.map((p) => resolved.get(p) ?? p));
+    },
+    resolve: resolveAll,
+  };
+}
+
+/** The e-mail or id an answer confirms; e-mails and UUIDs compare case-insensitively. */
+function keyOf(user: IssuerUser, kind: Kind): string | null {
+  if (kind === 'uuid') return user.id;
+  return user.email ?? null;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+export const SERVICE_NAMES = ['maintenance', 'teams', 'runtime', 'migration'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const DEFAULT_PORTS: Record<ServiceName, number> = { maintenance: 3201, teams: 3202, runtime: 3203, migration: 3204 };
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positive = z.coerce.number().positive();
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  PORT: port.default(3200),
+  MAINTENANCE_PORT: port.default(DEFAULT_PORTS.maintenance),
+  TEAMS_PORT: port.default(DEFAULT_PORTS.teams),
+  RUNTIME_PORT: port.default(DEFAULT_PORTS.runtime),
+  MIGRATION_PORT: port.default(DEFAULT_PORTS.migration),
+  MAINTENANCE_URL: z.url().optional(),
+  TEAMS_URL: z.url().optional(),
+  RUNTIME_URL: z.url().optional(),
+  MIGRATION_URL: z.url().optional(),
+  AUTH_ISSUERS: z.string().optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  PERMISSIONS_CLIENT_ID: z.string().min(1).optional(),
+  PERMISSIONS_CLIENT_SECRET: z.string().min(1).optional(),
+  BOOTSTRAP_GOVERNORS: z.string().optional(),
+  LEGACY_RBAC_URL: z.url().optional(),
+  EVENTS_SECRET: z.string().min(16, 'EVENTS_SECRET must be at least 16 characters').optional(),
+  SPEEDUP: positive.default(1),
+  LISTENER_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().default('1mb'),
+  DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  DB_STATEMENT_TIMEOUT_MS: positive.default(5000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positive.default(10000),
+  EVENT_POLL_INTERVAL_MS: positive.default(1000),
+  EVENT_RETENTION_MS: positive.default(3_600_000),
+  EVENT_BROADCAST_WAIT_MS: positive.default(50),
+  LISTENER_HEARTBEAT_MS: positive.default(60_000),
+  NEGATIVE_CACHE_TTL_MS: positive.default(10_000),
+  CACHE_MAX_DOCUMENTS: z.coerce.number().int().positive().default(100_000),
+  CACHE_MAX_ACTORS: z.coerce.number().int().positive().default(100_000),
+  MIN_SEQUENCE_WAIT_MS: positive.default(2000),
+});
+
+export interface Config {
+  databaseUrl: string | undefined;
+  port: number;
+  ports: Record<ServiceName, number>;
+  /** Where each service is reachable from the others. */
+  urls: Record<ServiceName, string>;
+  authIssuers: string[];
+  authAudience: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  bootstrapGovernors: string[];
+  legacyRbacUrl: string | undefined;
+  eventsSecret: string | undefined;
+  speedup: number;
+  listenerUrl: string | undefined;
+  logLevel: string;
+  bodyLimit: string;
+  db: { poolMax: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  /** Timers, already divided by SPEEDUP. */
+  timers: {
+    pollIntervalMs: number;
+    retentionMs: number;
+    broadcastWaitMs: number;
+    heartbeatMs: number;
+    negativeCacheTtlMs: number;
+    minSequenceWaitMs: number;
+  };
+  cache: { maxDocuments: number; maxActors: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment once at start-up; every problem is reported at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const ports: Record<ServiceName, number> = {
+    maintenance: e.MAINTENANCE_PORT,
+    teams: e.TEAMS_PORT,
+    runtime: e.RUNTIME_PORT,
+    migration: e.MIGRATION_PORT,
+  };
+  const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+  const speed = (ms: number) => Math.max(1, Math.round(ms / e.SPEEDUP));
+  return {
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    ports,
+    urls: {
+      maintenance: e.MAINTENANCE_URL ?? local('maintenance'),
+      teams: e.TEAMS_URL ?? local('teams'),
+      runtime: e.RUNTIME_URL ?? local('runtime'),
+      migration: e.MIGRATION_URL ?? local('migration'),
+    },
+    authIssuers: list(e.AUTH_ISSUERS).map((s) => s.replace(/\/+$/, '')),
+    authAudience: e.AUTH_AUDIENCE,
+    clientId: e.PERMISSIONS_CLIENT_ID,
+    clientSecret: e.PERMISSIONS_CLIENT_SECRET,
+    bootstrapGovernors: list(e.BOOTSTRAP_GOVERNORS),
+    legacyRbacUrl: e.LEGACY_RBAC_URL?.replace(/\/+$/, ''),
+    eventsSecret: e.EVENTS_SECRET,
+    speedup: e.SPEEDUP,
+    listenerUrl: e.LISTENER_URL,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    db: {
+      poolMax: e.DB_POOL_MAX,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    timers: {
+      pollIntervalMs: speed(e.EVENT_POLL_INTERVAL_MS),
+      retentionMs: speed(e.EVENT_RETENTION_MS),
+      broadcastWaitMs: e.EVENT_BROADCAST_WAIT_MS,
+      heartbeatMs: speed(e.LISTENER_HEARTBEAT_MS),
+      negativeCacheTtlMs: speed(e.NEGATIVE_CACHE_TTL_MS),
+      minSequenceWaitMs: e.MIN_SEQUENCE_WAIT_MS,
+    },
+    cache: { maxDocuments: e.CACHE_MAX_DOCUMENTS, maxActors: e.CACHE_MAX_ACTORS },
+  };
+}

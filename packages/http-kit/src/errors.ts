@@ -1,0 +1,65 @@
+import type { Request, Response } from 'express';
+import { AppError, MethodNotAllowedError } from '@permissions/model/src/errors';
+import type { Logger } from './logging';
+
+/** What body-parser and other libraries attach to the errors they throw. */
+interface LibraryError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+export interface HttpError {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The only mapping from a thrown value to an HTTP answer. Typed errors keep their message; library errors that are
+ * the client's fault become a 4xx that says what was wrong; anything else (a raw pg error, a bug) becomes a generic
+ * 500 whose details stay in the server log, never in `msg`.
+ */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof MethodNotAllowedError) {
+    return { status: 405, body: { msg: err.message, ...err.details }, headers: { Allow: err.allow.join(', ') } };
+  }
+  if (err instanceof AppError) return { status: err.status, body: { msg: err.message, ...err.details } };
+  const lib = (typeof err === 'object' && err !== null ? err : {}) as LibraryError;
+  switch (lib.type) {
+    case 'entity.too.large':
+      return { status: 413, body: { msg: 'request body too large' } };
+    case 'entity.parse.failed':
+      return { status: 400, body: { msg: `invalid JSON: ${lib.message ?? 'cannot parse body'}` } };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, body: { msg: lib.message ?? 'unsupported encoding' } };
+    case 'request.aborted':
+      return { status: 400, body: { msg: 'request aborted' } };
+  }
+  const status = lib.status ?? lib.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && lib.expose !== false) {
+    return { status, body: { msg: lib.message ?? 'bad request' } };
+  }
+  // node-postgres connection failures and timeouts: the client may retry.
+  const code = (err as { code?: unknown })?.code;
+  if (code === '57014' || code === 'ECONNREFUSED' || code === '57P01' || code === '53300') {
+    return { status: 503, body: { msg: 'service temporarily unavailable, retry later' } };
+  }
+  return { status: 500, body: { msg: 'internal error' } };
+}
+
+export function sendError(err: unknown, req: Request, res: Response, log: Logger): void {
+  const mapped = toHttpError(err);
+  if (mapped.status >= 500) log.error({ err, reqId: req.headers['x-request-id'] }, 'request failed');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (mapped.status >= 500) mapped.body.requestId = req.headers['x-request-id'];
+  res.status(mapped.status);
+  for (const [k, v] of Object.entries(mapped.headers ?? {})) res.setHeader(k, v);
+  res.json(mapped.body);
+}

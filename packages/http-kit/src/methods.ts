@@ -1,0 +1,23 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { MethodNotAllowedError } from '@permissions/model/src/errors';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Handler = (req: Request, res: Response) => Promise<void> | void;
+
+/**
+ * Dispatches one path by method; any other method gets 405 with `Allow` (reference §4). HEAD is answered as GET.
+ * Mount with `router.all(path, byMethod({...}))`.
+ */
+export function byMethod(handlers: Partial<Record<Method, Handler>>): RequestHandler {
+  const allow = Object.keys(handlers);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const method = (req.method === 'HEAD' ? 'GET' : req.method) as Method;
+    const handler = handlers[method];
+    if (!handler) return next(new MethodNotAllowedError(`method ${req.method} not allowed for ${req.path}`, allow));
+    try {
+      await handler(req, res);
+    } catch (err) {
+      next(err);
+    }
+  };
+}

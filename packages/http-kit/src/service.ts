@@ -1,0 +1,17 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Router } from 'express';
+
+/** What a service factory returns: its routes plus what must run at start and at shutdown. */
+export interface Service {
+  name: string;
+  router: Router;
+  /** Paths that check their own credentials instead of a bearer token (the signed event broadcast). */
+  selfAuthenticatedPaths?: string[];
+  /**
+   * A lean handler tried before express for the hot routes; returns false for requests it does not serve.
+   */
+  fastPath?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Background work (listener registration, polling, schedulers), once the server listens on `port`. */
+  start?(context: { port: number }): Promise<void>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from '@permissions/http-kit';
+
+export interface PreparedEnvironment {
+  /** Variables to add to the process environment (and to children in split mode). */
+  env: Record<string, string>;
+  /** Set when the development identity provider runs: how to obtain a token for the printed curl command. */
+  devIdp?: { issuer: string; principal: string; tokenFor(username: string): Promise<string> };
+  stop(): Promise<void>;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * What `pnpm start` adds when the environment leaves it out: an embedded Postgres under `.data/` (kept across
+ * restarts), the development identity provider on a fixed port (so principals stay the same across restarts), and
+ * an events secret shared by the processes it starts.
+ */
+export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): Promise<PreparedEnvironment> {
+  const added: Record<string, string> = {};
+  const stops: Array<() => Promise<void>> = [];
+  let devIdp: PreparedEnvironment['devIdp'];
+  try {
+    if (!env.DATABASE_URL) {
+      const { startEmbeddedPostgres } = await import('@permissions/store/src/embedded');
+      const dataDir = path.join(REPO_ROOT, '.data', 'postgres');
+      log.info({ dataDir }, 'starting embedded PostgreSQL');
+      const pg = await startEmbeddedPostgres({ dataDir });
+      stops.push(() => pg.stop());
+      added.DATABASE_URL = pg.url;
+    }
+    if (!env.AUTH_ISSUERS) {
+      const { startDevIdp, DEFAULT_CLIENT } = await import('@permissions/test-support/src/idp');
+      const port = Number(env.DEV_IDP_PORT ?? 3299);
+      const idp = await startDevIdp({ port });
+      stops.push(() => idp.close());
+      added.AUTH_ISSUERS = idp.issuer;
+      added.PERMISSIONS_CLIENT_ID = env.PERMISSIONS_CLIENT_ID ?? DEFAULT_CLIENT.clientId;
+      added.PERMISSIONS_CLIENT_SECRET = env.PERMISSIONS_CLIENT_SECRET ?? DEFAULT_CLIENT.secret;
+      if (!env.BOOTSTRAP_GOVERNORS) {
+        added.BOOTSTRAP_GOVERNORS = `${idp.issuer}#${idp.users[0].sub},${idp.issuer}#${DEFAULT_CLIENT.clientId}`;
+      }
+      devIdp = {
+        issuer: idp.issuer,
+        principal: `${idp.issuer}#${idp.users[0].sub}`,
+        tokenFor: (username) => idp.tokenFor(username),
+      };
+      log.info({ issuer: idp.issuer }, 'development identity provider started');
+    }
+    if (!env.EVENTS_SECRET) added.EVENTS_SECRET = randomBytes(32).toString('hex');
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw err;
+  }
+  return {
+    env: added,
+    devIdp,
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, 'stop failed'));
+    },
+  };
+}

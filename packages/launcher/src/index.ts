@@ -1,0 +1,2 @@
+export { startServices, type RunningServices } from './services-process';
+export { seedRootDocument } from './seed-root';

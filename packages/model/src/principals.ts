@@ -1,0 +1,29 @@
+import { ANYONE, INCOGNITO, ISSUER_ANYONE_SUFFIX, TEAM_PREFIX, type Caller } from './types';
+
+/**
+ * The issuer of a principal `{iss}#{sub}`: everything before the LAST `#`, because issuer URLs never contain `#`
+ * but some subject ids might. `null` when there is no `#` (such a string has no issuer and matches no issuer rule).
+ */
+export function issuerOf(principal: string): string | null {
+  const hash = principal.lastIndexOf('#');
+  return hash < 0 ? null : principal.slice(0, hash);
+}
+
+/** Actors of a caller (reference §6.1): the principal then its teams; a request with no user has no actors. */
+export function actorsOf(caller: Caller): string[] {
+  return caller.principal === null ? [] : [caller.principal, ...caller.teams];
+}
+
+export function isTeamUrl(principal: string): boolean {
+  return principal.startsWith(TEAM_PREFIX);
+}
+
+/** The two global wildcards and any `{issuer}#anyone`: they stand for many principals and are never verified. */
+export function isWildcardPrincipal(principal: string): boolean {
+  return principal === INCOGNITO || principal === ANYONE || principal.endsWith(ISSUER_ANYONE_SUFFIX);
+}
+
+/** Used in denial reasons: who was refused. */
+export function describeCaller(caller: Caller): string {
+  return caller.principal === null ? 'anonymous request' : `user ${caller.principal}`;
+}

@@ -1,0 +1,115 @@
+import { isPlainObject, ownValue, unique } from './plain-data';
+import { actorsOf } from './principals';
+import type { Caller, Roles, TeamWithId } from './types';
+
+/**
+ * Role fallback (reference §6.4) with the fixes of W2 and tie order. For one team:
+ * - bases are tried in object order; a base covers a resource when the resource equals it or continues it after a
+ *   `/` (path-segment boundary: `…/o/acme` covers `…/o/acme/x` but not `…/o/acmecorp/x`). Trailing slashes of a
+ *   base are ignored, so `…/o/acme/` behaves like `…/o/acme`;
+ * - `rest` = the resource after the base: `''` for the base itself, otherwise `/seg/seg…`;
+ * - patterns are tried most segments first, for equal counts those not ending in `*` first, `/` always last;
+ * - `/` matches every rest, including `''`: it is the ONLY pattern that matches the base itself;
+ * - any other pattern matches when it has as many segments as `rest` and each segment is equal or `*`; `*` stands
+ *   for exactly one non-empty segment (`/environments/*` matches `/environments/test`, not `/environments/test/x`
+ *   nor `/environments/`);
+ * - the first matching pattern of the first base that has one decides that team's actions.
+ * Teams are independent: the answer is the union over teams.
+ */
+
+export interface RoleMatch {
+  teamId: string;
+  base: string;
+  pattern: string;
+  actions: string[];
+}
+
+/** What `resource` is relative to `base`, or `undefined` when the base does not cover it. */
+export function restAfterBase(base: string, resource: string): string | undefined {
+  if (base === '') return undefined; // never produced by validateTeam; old data must not cover everything
+  const trimmed = base.replace(/\/+$/, '');
+  if (resource === base || resource === trimmed) return '';
+  return resource.startsWith(trimmed + '/') ? resource.slice(trimmed.length) : undefined;
+}
+
+/** Patterns in the order they are tried. */
+export function sortPatterns(patterns: readonly string[]): string[] {
+  const rank = (pattern: string): [number, number] =>
+    pattern === '/' ? [Number.NEGATIVE_INFINITY, 0] : [pattern.split('/').length, pattern.endsWith('*') ? 0 : 1];
+  // Array.prototype.sort is stable, so patterns that tie keep the team's order.
+  return [...patterns].sort((a, b) => {
+    const [segmentsA, exactA] = rank(a);
+    const [segmentsB, exactB] = rank(b);
+    return segmentsA === segmentsB ? exactB - exactA : segmentsB - segmentsA;
+  });
+}
+
+export function patternMatches(pattern: string, rest: string): boolean {
+  if (pattern === '/') return true;
+  const want = pattern.split('/');
+  const have = rest.split('/');
+  return (
+    want.length === have.length &&
+    want.every((segment, i) => segment === have[i] || (segment === '*' && have[i] !== ''))
+  );
+}
+
+/** The decisive match of one team's roles for `resource`, if any. */
+export function matchTeamRoles(teamId: string, roles: unknown, resource: string): RoleMatch | undefined {
+  if (!isPlainObject(roles)) return undefined;
+  for (const [base, patterns] of Object.entries(roles as Roles)) {
+    const rest = restAfterBase(base, resource);
+    if (rest === undefined || !isPlainObject(patterns)) continue;
+    const candidates = Object.keys(patterns).filter((pattern) => pattern.startsWith('/'));
+    const pattern = sortPatterns(candidates).find((candidate) => patternMatches(candidate, rest));
+    if (pattern === undefined) continue;
+    const actions = ownValue(patterns, pattern);
+    return {
+      teamId,
+      base,
+      pattern,
+      actions: Array.isArray(actions) ? actions.filter((a): a is string => typeof a === 'string') : [],
+    };
+  }
+  return undefined;
+}
+
+/** The decisive match of every team that has one, in team order. */
+export function roleMatches(teams: readonly TeamWithId[], resource: string): RoleMatch[] {
+  const matches: RoleMatch[] = [];
+  for (const { id, team } of teams) {
+    const match = matchTeamRoles(id, ownValue(team, 'roles'), resource);
+    if (match !== undefined) matches.push(match);
+  }
+  return matches;
+}
+
+export interface RoleDecision {
+  allowed: boolean;
+  /** The base whose pattern granted (added to audit scopes); with the team and pattern for `explain`. */
+  base?: string;
+  teamId?: string;
+  pattern?: string;
+}
+
+/** Whether some team's roles grant `action` on `resource`; the first granting team (in order) is reported. */
+export function roleDecision(teams: readonly TeamWithId[], resource: string, action: string): RoleDecision {
+  const match = roleMatches(teams, resource).find((candidate) => candidate.actions.includes(action));
+  return match === undefined
+    ? { allowed: false }
+    : { allowed: true, base: match.base, teamId: match.teamId, pattern: match.pattern };
+}
+
+/** Union of the actions every team's roles grant on `resource`, in first-seen order. */
+export function roleActions(teams: readonly TeamWithId[], resource: string): string[] {
+  return unique(roleMatches(teams, resource).flatMap((match) => match.actions));
+}
+
+/**
+ * Only teams the caller is an actor of may lend it their roles; a request with no user has none. Applied by
+ * `isAllowed` and `allowedActionsWithRoles` so a caller that passes too many teams cannot widen an answer.
+ */
+export function teamsOfCaller(teamsWithRoles: readonly TeamWithId[], caller: Caller): TeamWithId[] {
+  const actors = actorsOf(caller);
+  return teamsWithRoles.filter((team) => actors.includes(team.id));
+}

@@ -1,0 +1,115 @@
+import { appendEvent } from './event-log';
+import * as documents from './document-writes';
+import type { Pool, PoolClient, Queryable } from './pool';
+import { createReader } from './reader';
+import * as teams from './team-writes';
+import { withTransaction } from './transaction';
+import type { EventRecord, Store, StoreTx, WriteResult } from './types';
+
+export interface PgStoreOptions {
+  /** Where a failing onCommit hook is reported; the write it follows has committed and stays successful. */
+  onHookError?: (error: unknown) => void;
+}
+
+/**
+ * The Postgres store. It does not own `pool` (the caller ends it). Every mutation writes its row and appends its event
+ * in the same transaction; hooks learn about the events only after COMMIT, so nobody is told of a write that rolls back.
+ */
+export function createPgStore(pool: Pool, options: PgStoreOptions = {}): Store {
+  const hooks: Array<(events: EventRecord[]) => void> = [];
+  const onHookError = options.onHookError ?? ((error) => console.error('store onCommit hook failed', error));
+
+  function notify(events: EventRecord[]): void {
+    for (const hook of hooks) {
+      try {
+        const returned: unknown = hook(events);
+        if (returned instanceof Promise) returned.catch(onHookError);
+      } catch (error) {
+        onHookError(error);
+      }
+    }
+  }
+
+  return {
+    ...createReader(pool),
+
+    async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<WriteResult<T>> {
+      const appended: EventRecord[] = [];
+      let finished = false;
+      const result = await withTransaction(pool, async (client) => {
+        try {
+          return await fn(createTx(client, appended, () => finished));
+        } finally {
+          finished = true;
+        }
+      });
+      // Parallel mutations inside fn may finish out of seq order.
+      const events = appended.sort((a, b) => a.seq - b.seq);
+      if (events.length > 0) notify(events);
+      return { result, seq: events.at(-1)?.seq ?? null, events };
+    },
+
+    onCommit(hook) {
+      hooks.push(hook);
+    },
+  };
+}
+
+function createTx(client: PoolClient, appended: EventRecord[], isFinished: () => boolean): StoreTx {
+  // A tx kept past the end of its write() would run on a connection already back in the pool.
+  const db: Queryable = {
+    async query(text, values) {
+      if (isFinished()) throw new Error('store transaction used after its write() finished');
+      return client.query(text, values);
+    },
+  };
+  async function record(event: Parameters<typeof appendEvent>[1]): Promise<EventRecord> {
+    const written = await appendEvent(db, event);
+    appended.push(written);
+    return written;
+  }
+
+  return {
+    ...createReader(db),
+    getDocumentForUpdate: (subject) => documents.getDocumentForUpdate(db, subject),
+
+    async createDocument(document) {
+      const seq = await documents.insertDocument(db, document);
+      await record({ seq, topic: 'permissions', action: 'create', subject: document._subject });
+      return seq;
+    },
+
+    async updateDocument(document, expectedSeq) {
+      const seq = await documents.updateDocument(db, document, expectedSeq);
+      await record({ seq, topic: 'permissions', action: 'update', subject: document._subject });
+      return seq;
+    },
+
+    async deleteDocument(subject, expectedSeq) {
+      const deleted = await documents.deleteDocument(db, subject, expectedSeq);
+      const event = await record({ seq: null, topic: 'permissions', action: 'delete', subject });
+      return { deleted, seq: event.seq };
+    },
+
+    getTeamForUpdate: (id) => teams.getTeamForUpdate(db, id),
+
+    async createTeam(id, team) {
+      const { seq, members } = await teams.insertTeam(db, id, team);
+      await record({ seq, topic: 'teams', action: 'create', subject: id, members });
+      return seq;
+    },
+
+    async updateTeam(id, team, expectedSeq) {
+      const { seq, members } = await teams.updateTeam(db, id, team, expectedSeq);
+      await record({ seq, topic: 'teams', action: 'update', subject: id, members });
+      return seq;
+    },
+
+    async deleteTeam(id, expectedSeq) {
+      const deleted = await teams.deleteTeam(db, id, expectedSeq);
+      const members = teams.unionSorted(teams.membersOf(deleted.team), []);
+      const event = await record({ seq: null, topic: 'teams', action: 'delete', subject: id, members });
+      return { deleted, seq: event.seq };
+    },
+  };
+}

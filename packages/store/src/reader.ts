@@ -1,0 +1,28 @@
+import { getDocumentsWithAncestors } from './ancestors';
+import {
+  getDocument,
+  getHeirDocuments,
+  getHeirs,
+  getSubjectsSharedWith,
+  getSubjectsSharedWithAndHeirs,
+} from './document-reads';
+import { getEventsAfter, getLastSeq } from './event-log';
+import type { Queryable } from './pool';
+import { getTeam, getTeamsOfPrincipal } from './team-reads';
+import type { StoreReader } from './types';
+
+/** The read half of the store over a pool (autocommit reads) or a transaction's client (sees its own writes). */
+export function createReader(db: Queryable): StoreReader {
+  return {
+    getDocument: (subject) => getDocument(db, subject),
+    getDocumentsWithAncestors: (subjects) => getDocumentsWithAncestors(db, subjects),
+    getHeirs: (subject) => getHeirs(db, subject),
+    getHeirDocuments: (subject) => getHeirDocuments(db, subject),
+    getSubjectsSharedWith: (principals) => getSubjectsSharedWith(db, principals),
+    getSubjectsSharedWithAndHeirs: (principals) => getSubjectsSharedWithAndHeirs(db, principals),
+    getTeam: (id) => getTeam(db, id),
+    getTeamsOfPrincipal: (principal) => getTeamsOfPrincipal(db, principal),
+    getEventsAfter: (afterSeq, limit) => getEventsAfter(db, afterSeq, limit),
+    getLastSeq: () => getLastSeq(db),
+  };
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { PermissionsDocument, Team } from '../../../../model/src/types';
+import type { Store } from '../../types';
+import type { RawReads } from '../raw-reads';
+
+/** What each conformance test gets: the store under test, raw reads of it, and names no other test uses. */
+export interface ConformanceContext {
+  store(): Store;
+  raw(): RawReads;
+  /** A subject (or team id, principal) unique to the running test: `name('a')` → `/conf-1a2b3c/a`. */
+  name(local: string): string;
+}
+
+export function uniquePrefix(): string {
+  return `/conf-${randomBytes(5).toString('hex')}`;
+}
+
+export function documentFor(
+  subject: string,
+  options: { parents?: string[]; sharedWith?: string[]; extra?: Record<string, unknown> } = {},
+): PermissionsDocument {
+  return {
+    _subject: subject,
+    ...(options.parents ? { _inheritsPermissionsOf: options.parents } : {}),
+    _self: { govern: ['https://issuer.example#owner'], read: options.sharedWith ?? [] },
+    _metadata: { creator: 'https://issuer.example#owner', sharedWith: options.sharedWith ?? [] },
+    'test-data': true,
+    ...options.extra,
+  };
+}
+
+export function teamWith(members: string[], extra: Record<string, unknown> = {}): Team {
+  return { isA: 'Team', name: 'conformance team', members, ...extra };
+}
+
+/** Creates documents one write each (so parents may be listed before they exist) and returns their seqs. */
+export async function createDocuments(store: Store, documents: PermissionsDocument[]): Promise<number[]> {
+  const seqs: number[] = [];
+  for (const document of documents) {
+    const { result } = await store.write((tx) => tx.createDocument(document));
+    seqs.push(result);
+  }
+  return seqs;
+}
+
+/** The rejection of `promise`, failing the test if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection, but it resolved');
+}

@@ -1,0 +1,56 @@
+import type { Store } from '../types';
+import { uniquePrefix, type ConformanceContext } from './conformance/context';
+import { describeDocuments } from './conformance/documents';
+import { describeAncestors, describeHeirs, describeSharedWith } from './conformance/hierarchy';
+import { describeTeams } from './conformance/teams';
+import { describeConcurrency, describeEvents, describeTransactions } from './conformance/transactions';
+import type { RawReads } from './raw-reads';
+
+export const CONFORMANCE_CATEGORIES = {
+  documents: describeDocuments,
+  ancestors: describeAncestors,
+  heirs: describeHeirs,
+  sharedWith: describeSharedWith,
+  teams: describeTeams,
+  transactions: describeTransactions,
+  events: describeEvents,
+  concurrency: describeConcurrency,
+} as const;
+
+export type ConformanceCategory = keyof typeof CONFORMANCE_CATEGORIES;
+
+export interface StoreConformanceOptions {
+  /** Called before each test. It may hand out the same store every time: each test uses names no other test uses. */
+  makeStore(): Store | Promise<Store>;
+  /** Raw reads behind the store's back; a function when they only exist once the store does. */
+  raw: RawReads | (() => RawReads);
+  /** Categories this implementation opts out of, in plain sight (a fake without transactions skips `concurrency`). */
+  skip?: ConformanceCategory[];
+}
+
+/**
+ * The contract of `Store` as one jest suite (spicedb's datastore `All`, Auth.js's `runBasicTests`). Every store
+ * implementation runs it, the Postgres store and any fake used in service tests alike.
+ */
+export function describeStoreConformance(options: StoreConformanceOptions): void {
+  let store: Store | undefined;
+  let prefix = uniquePrefix();
+  const ctx: ConformanceContext = {
+    store: () => {
+      if (!store) throw new Error('makeStore() has not run');
+      return store;
+    },
+    raw: () => (typeof options.raw === 'function' ? options.raw() : options.raw),
+    name: (local) => `${prefix}/${local}`,
+  };
+
+  beforeEach(async () => {
+    prefix = uniquePrefix();
+    store = await options.makeStore();
+  });
+
+  for (const [category, describeCategory] of Object.entries(CONFORMANCE_CATEGORIES)) {
+    const skipped = options.skip?.includes(category as ConformanceCategory) ?? false;
+    (skipped ? describe.skip : describe)(`store conformance: ${category}`, () => describeCategory(ctx));
+  }
+}

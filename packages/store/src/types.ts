@@ -1,0 +1,98 @@
+// Relative until the store's package.json lists @permissions/model (a pnpm install away); same file either way.
+import type { PermissionsDocument, Team } from '../../model/src/types';
+
+/**
+ * Sequence numbers are the `events.seq` values (bigserial). They stay far below 2^53, so they are plain numbers.
+ * A document's or team's `seq` is the seq of the event that last wrote it; its ETag is `e{seq}`.
+ */
+export type Seq = number;
+
+export interface StoredDocument {
+  document: PermissionsDocument;
+  seq: Seq;
+}
+
+export interface StoredTeam {
+  /** The team URL, `/az-tm-{word}-{word}-{24 hex}`. */
+  id: string;
+  team: Team;
+  seq: Seq;
+}
+
+export type EventTopic = 'permissions' | 'teams';
+export type EventAction = 'create' | 'update' | 'delete';
+
+/** An event row. Events are invalidation hints: they name what changed, never carry data to trust. */
+export interface EventRecord {
+  seq: Seq;
+  topic: EventTopic;
+  action: EventAction;
+  /** Document subject (topic permissions) or team URL (topic teams). */
+  subject: string;
+  /** Teams only: members before ∪ after the change, whose team lists (actors) changed or may have. */
+  members: string[];
+  createdAt: Date;
+}
+
+/** Reads. Every method is one SQL statement over indexed columns. */
+export interface StoreReader {
+  getDocument(subject: string): Promise<StoredDocument | null>;
+  /**
+   * The given subjects and all their ancestors (through `_inheritsPermissionsOf`, any depth, cycles tolerated) in
+   * one recursive query. Every subject reached is a key; subjects without a document map to null.
+   */
+  getDocumentsWithAncestors(subjects: string[]): Promise<Map<string, StoredDocument | null>>;
+  /** Direct heirs: subjects whose `_inheritsPermissionsOf` contains `subject`, sorted. */
+  getHeirs(subject: string): Promise<string[]>;
+  /** Direct heirs with their documents, sorted by subject. */
+  getHeirDocuments(subject: string): Promise<StoredDocument[]>;
+  /** Subjects whose `_metadata.sharedWith` contains any of `principals`, sorted. */
+  getSubjectsSharedWith(principals: string[]): Promise<string[]>;
+  /** Subjects shared with any of `principals` plus all their transitive heirs, sorted. */
+  getSubjectsSharedWithAndHeirs(principals: string[]): Promise<string[]>;
+  getTeam(id: string): Promise<StoredTeam | null>;
+  /** Teams whose members contain `principal`, sorted by id. */
+  getTeamsOfPrincipal(principal: string): Promise<StoredTeam[]>;
+  /** Events with seq > `afterSeq`, ascending, at most `limit`. */
+  getEventsAfter(afterSeq: Seq, limit: number): Promise<EventRecord[]>;
+  /** Highest seq handed out so far by the sequence (0 if none), whether or not its transaction committed. */
+  getLastSeq(): Promise<Seq>;
+}
+
+/**
+ * The inside of one write transaction. Every mutation writes its row and appends its numbered event in the same
+ * transaction and returns the new seq. Reads inside see the transaction's own writes.
+ */
+export interface StoreTx extends StoreReader {
+  /** Locks the row (SELECT … FOR UPDATE). */
+  getDocumentForUpdate(subject: string): Promise<StoredDocument | null>;
+  /** ConflictError if the subject exists. */
+  createDocument(document: PermissionsDocument): Promise<Seq>;
+  /** NotFoundError if absent; PreconditionFailedError if its seq is not `expectedSeq` (when given). */
+  updateDocument(document: PermissionsDocument, expectedSeq?: Seq): Promise<Seq>;
+  /** NotFoundError if absent; PreconditionFailedError if its seq is not `expectedSeq` (when given). */
+  deleteDocument(subject: string, expectedSeq?: Seq): Promise<{ deleted: StoredDocument; seq: Seq }>;
+  getTeamForUpdate(id: string): Promise<StoredTeam | null>;
+  /** ConflictError if the id exists. */
+  createTeam(id: string, team: Team): Promise<Seq>;
+  updateTeam(id: string, team: Team, expectedSeq?: Seq): Promise<Seq>;
+  deleteTeam(id: string, expectedSeq?: Seq): Promise<{ deleted: StoredTeam; seq: Seq }>;
+}
+
+export interface WriteResult<T> {
+  result: T;
+  /** Highest seq appended by the transaction (null if it appended none). Becomes `X-Event-Sequence`. */
+  seq: Seq | null;
+  /** The events the transaction appended, in order (for broadcast after commit). */
+  events: EventRecord[];
+}
+
+export interface Store extends StoreReader {
+  /**
+   * Runs `fn` in one transaction: commits if it resolves, rolls back if it throws (the error is rethrown, nothing is
+   * stored). After commit, `onCommit` hooks receive the appended events.
+   */
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<WriteResult<T>>;
+  /** Registers a hook called after each commit with the events it appended (used by the events package). */
+  onCommit(hook: (events: EventRecord[]) => void): void;
+}

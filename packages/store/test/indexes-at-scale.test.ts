@@ -1,0 +1,55 @@
+import { createTestDatabase, explainChecked, type TestDatabase } from '../src/test-support';
+
+/**
+ * 100 000 documents, each inheriting from one of a few thousand parents and shared with one of 5 000 principals. With
+ * the planner's statistics and sequential scans allowed, heirs and shared-with still choose their indexes (CONTRACT
+ * §4.3): a lookup stays a lookup as the tables grow.
+ */
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // one INSERT … SELECT per table: generate_series fills 100 000 rows in well under a second
+  await db.pool.query(`
+    INSERT INTO permissions (subject, seq, data)
+    SELECT '/doc/' || g, g, jsonb_build_object('_subject', '/doc/' || g, '_inheritsPermissionsOf',
+           jsonb_build_array('/doc/' || (g / 20)), '_metadata', jsonb_build_object('sharedWith',
+           jsonb_build_array('https://issuer.example#user-' || (g % 5000))))
+    FROM generate_series(1, 100000) AS g`);
+  await db.pool.query(`
+    INSERT INTO permission_parents (subject, parent, position)
+    SELECT '/doc/' || g, '/doc/' || (g / 20), 1 FROM generate_series(1, 100000) AS g`);
+  await db.pool.query(`
+    INSERT INTO permission_shared_with (subject, principal)
+    SELECT '/doc/' || g, 'https://issuer.example#user-' || (g % 5000) FROM generate_series(1, 100000) AS g`);
+  await db.pool.query('ANALYZE permissions, permission_parents, permission_shared_with');
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+test('heirs use permission_parents_parent_idx with sequential scans allowed', async () => {
+  const plan = await explainChecked(db.pool).expectIndexUsed('heirs', ['/doc/42'], { seqscan: true });
+  expect(plan.seqScans).toEqual([]);
+  expect(await db.store.getHeirs('/doc/42')).toHaveLength(20);
+});
+
+test('shared-with uses permission_shared_with_principal_idx with sequential scans allowed', async () => {
+  const plan = await explainChecked(db.pool).expectIndexUsed('shared-with', [['https://issuer.example#user-7']], {
+    seqscan: true,
+  });
+  expect(plan.seqScans).toEqual([]);
+  expect(await db.store.getSubjectsSharedWith(['https://issuer.example#user-7'])).toHaveLength(20);
+});
+
+test('ancestors walk the primary key of permission_parents with sequential scans allowed', async () => {
+  const plan = await explainChecked(db.pool).expectIndexUsed('ancestors-with-documents', [['/doc/99999']], {
+    seqscan: true,
+  });
+  expect(plan.seqScans).toEqual([]);
+  // /doc/99999 → 4999 → 249 → 12 → 0 (no document)
+  const found = await db.store.getDocumentsWithAncestors(['/doc/99999']);
+  expect([...found.keys()].sort()).toEqual(['/doc/0', '/doc/12', '/doc/249', '/doc/4999', '/doc/99999']);
+  expect(found.get('/doc/0')).toBeNull();
+});

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { createAuthorizer } from '@permissions/authorizer';
+import type { Config, Logger, PrincipalNormaliser, Service } from '@permissions/http-kit';
+import type { Store } from '@permissions/store';
+import type { CommandContext } from './commands/context';
+import { createCreatePermissions } from './commands/create-permissions';
+import { createReadPermissions } from './commands/read-permissions';
+import { createPatchPermissions } from './commands/patch-permissions';
+import { createDeletePermissions } from './commands/delete-permissions';
+import { createHierarchyQueries } from './commands/hierarchy-queries';
+import { permissionsRoutes } from './routes/permissions';
+import { hierarchyRoutes } from './routes/hierarchy';
+
+export interface MaintenanceDeps {
+  store: Store;
+  config: Config;
+  log: Logger;
+  normaliser: PrincipalNormaliser;
+  now?: () => string;
+}
+
+export type MaintenanceCommands = ReturnType<typeof createCommands>;
+
+function createCommands(ctx: CommandContext) {
+  return {
+    create: createCreatePermissions(ctx),
+    read: createReadPermissions(ctx),
+    patch: createPatchPermissions(ctx),
+    delete: createDeletePermissions(ctx),
+    queries: createHierarchyQueries(ctx),
+  };
+}
+
+/** permissions-maintenance: CRUD of permissions documents and the hierarchy queries (reference §7). */
+export function createMaintenanceService(deps: MaintenanceDeps): Service {
+  const ctx: CommandContext = {
+    store: deps.store,
+    authorizer: createAuthorizer(deps.store, 'maintenance'),
+    normaliser: deps.normaliser,
+    log: deps.log,
+    now: deps.now ?? (() => new Date().toISOString()),
+  };
+  const commands = createCommands(ctx);
+  const router = Router();
+  router.use(permissionsRoutes(commands));
+  router.use(hierarchyRoutes(commands));
+  return { name: 'maintenance', router };
+}

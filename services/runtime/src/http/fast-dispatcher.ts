@@ -1,0 +1,167 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  BadRequestError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  UnavailableError,
+} from '@permissions/model/src/errors';
+import {
+  authenticate,
+  headerSafe,
+  requestIdOf,
+  toHttpError,
+  type Logger,
+  type Metrics,
+  type TokenVerifier,
+} from '@permissions/http-kit';
+import type { Answerer } from '../questions/answerer';
+import { fromJsonBody, fromSearchParams, parseQuestion } from '../questions/parse-question';
+import { answerQuestion, QUESTION_ROUTES, type QuestionRoute } from './question-routes';
+
+export interface FastDispatcherDeps {
+  verifier: TokenVerifier;
+  answerer: Answerer;
+  log: Logger;
+  metrics: Metrics;
+  bodyLimitBytes: number;
+  /** Read-your-writes: resolves true once event `seq` is applied, false if it could not be in time. */
+  waitForSeq(seq: number): Promise<boolean>;
+  clientMayReadPermissions(client: string): Promise<boolean>;
+}
+
+/**
+ * The runtime's hot path: the question routes served straight from `node:http`, in front of express (which keeps
+ * every other route). Same token verification, error format and engine as everything else; no middleware chain,
+ * no per-request logging unless at debug level. Returns false for any other path, for express to serve.
+ */
+export function createFastDispatcher(deps: FastDispatcherDeps) {
+  const { log, metrics } = deps;
+  return function dispatch(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = pathAndQuery(req.url ?? '/');
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const route = Object.prototype.hasOwnProperty.call(QUESTION_ROUTES, path) ? QUESTION_ROUTES[path] : undefined;
+    if (route === undefined) return false;
+    const started = process.hrtime.bigint();
+    const reqId = requestIdOf(req.headers['x-request-id']);
+    serve(route, req, url, q < 0 ? '' : url.slice(q + 1))
+      .then((answer) => send(res, 200, answer, reqId, url))
+      .catch((err: unknown) => {
+        const mapped = toHttpError(err);
+        if (mapped.status >= 500) log.error({ err, reqId }, 'question failed');
+        if (mapped.status >= 500) mapped.body.requestId = reqId;
+        send(res, mapped.status, mapped.body, reqId, url, mapped.headers);
+      })
+      .finally(() => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics.httpDuration.observe(
+          { service: 'runtime', method: req.method ?? '', status: String(res.statusCode) },
+          seconds,
+        );
+        if (log.isLevelEnabled('debug'))
+          log.debug({ reqId, method: req.method, url, status: res.statusCode }, 'request');
+      });
+    return true;
+  };
+
+  async function serve(route: QuestionRoute, req: IncomingMessage, url: string, query: string): Promise<unknown> {
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (!route.methods.includes(method as 'GET' | 'POST')) {
+      req.resume();
+      throw new MethodNotAllowedError(`method ${req.method} not allowed for ${url.split('?')[0]}`, route.methods);
+    }
+    const identity = await authenticate(
+      {
+        authorization: req.headers.authorization,
+        'x-client-authorization': first(req.headers['x-client-authorization']),
+      },
+      deps.verifier,
+    );
+    const source =
+      method === 'POST' && query === ''
+        ? fromJsonBody(await readJson(req, deps.bodyLimitBytes))
+        : (req.resume(), fromSearchParams(new URLSearchParams(query)));
+    const question = parseQuestion(source, route.resourceName, first(req.headers['x-min-event-sequence']));
+    if (question.atLeast !== undefined && !(await deps.waitForSeq(question.atLeast))) {
+      throw new UnavailableError(`this runtime has not yet applied event ${question.atLeast}; retry shortly`, {
+        atLeast: question.atLeast,
+      });
+    }
+    return answerQuestion(route, question, {
+      answerer: deps.answerer,
+      identity,
+      url,
+      clientMayReadPermissions: deps.clientMayReadPermissions,
+    });
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  reqId: string,
+  url: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'x-request-id': reqId,
+    'content-location': headerSafe(url),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+/** Absolute-form request targets (`POST http://host/az-is-allowed`) are served like origin-form ones. */
+function pathAndQuery(target: string): string {
+  if (target.startsWith('/')) return target;
+  try {
+    const parsed = new URL(target);
+    return parsed.pathname + parsed.search;
+  } catch {
+    return target;
+  }
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'];
+  if (type !== undefined && !/json\s*(;.*)?$/i.test(type)) {
+    req.resume();
+    return Promise.reject(new BadRequestError(`the request body must be JSON, not ${type}`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new PayloadTooLargeError('request body too large'));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (err) => reject(new BadRequestError(`request aborted: ${err.message}`)));
+    req.on('end', () => {
+      if (failed) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return reject(new BadRequestError('the request body must be a JSON object'));
+      try {
+        resolve(JSON.parse(text));
+      } catch (err) {
+        reject(new BadRequestError(`invalid JSON: ${(err as Error).message}`));
+      }
+    });
+  });
+}

@@ -1,0 +1,104 @@
+import {
+  allowedActions,
+  allowedActionsWithRoles,
+  checkInheritanceChange,
+  combineAll,
+  isAllowed,
+  isAllowedByDocuments,
+  parentsOf,
+  roleActions,
+  roleDecision,
+  type Answer,
+  type Caller,
+  type TeamWithId,
+} from '@permissions/model';
+import type { DocumentSource } from '../document-source/types';
+import type { ActorsSource } from '../actors-source';
+
+/** Which evidence a route uses: documents and the role fallback, documents only, or team roles only. */
+export type Evidence = 'all' | 'documents' | 'roles';
+
+export interface Asked {
+  principal: string | null;
+  resources: string[];
+  property: string;
+}
+
+export interface IsAllowedResult {
+  allowed: Answer;
+  scopes: Record<string, string[]>;
+  answers: Record<string, Answer>;
+}
+
+/** Answers the runtime's questions from the cached sources with the pure engine. */
+export function createAnswerer(documents: DocumentSource, actors: ActorsSource) {
+  async function callerOf(principal: string | null): Promise<{ caller: Caller; teamsWithRoles: TeamWithId[] }> {
+    const entry = await actors.actorsOf(principal);
+    return { caller: { principal, teams: entry.teams }, teamsWithRoles: entry.teamsWithRoles };
+  }
+
+  async function answersFor(asked: Asked, action: string, evidence: Evidence): Promise<IsAllowedResult> {
+    const { caller, teamsWithRoles } = await callerOf(asked.principal);
+    const lookup = evidence === 'roles' ? () => null : await documents.load(asked.resources);
+    const result: IsAllowedResult = { allowed: null, scopes: {}, answers: {} };
+    const answers: Answer[] = [];
+    for (const resource of asked.resources) {
+      let answer: Answer;
+      let scopes: string[];
+      if (evidence === 'roles') {
+        const role = asked.property === '_self' ? roleDecision(teamsWithRoles, resource, action) : { allowed: false };
+        answer = role.allowed ? true : null;
+        scopes = 'base' in role && role.base !== undefined && role.allowed ? [role.base] : [];
+      } else {
+        const query = { property: asked.property, action };
+        const decided =
+          evidence === 'all'
+            ? isAllowed(lookup, resource, query, caller, teamsWithRoles)
+            : isAllowedByDocuments(lookup, resource, query, caller);
+        answer = decided.allowed;
+        scopes = decided.scopes;
+      }
+      answers.push(answer);
+      result.answers[resource] = answer;
+      result.scopes[resource] = scopes;
+    }
+    result.allowed = asked.resources.length === 0 ? null : combineAll(answers);
+    return result;
+  }
+
+  return {
+    callerOf,
+    isAllowed: answersFor,
+
+    /** True when any resource is allowed; otherwise null (nobody granted) or false (every resource vetoed). */
+    async areAnyAllowed(asked: Asked, action: string, evidence: Evidence): Promise<Answer> {
+      const { answers } = await answersFor(asked, action, evidence);
+      const values = Object.values(answers);
+      if (values.some((a) => a === true)) return true;
+      return values.length > 0 && values.every((a) => a === false) ? false : null;
+    },
+
+    async allowedActions(asked: Asked, evidence: Evidence): Promise<string[]> {
+      const resource = asked.resources[0];
+      const { caller, teamsWithRoles } = await callerOf(asked.principal);
+      if (evidence === 'roles') return asked.property === '_self' ? roleActions(teamsWithRoles, resource) : [];
+      const lookup = await documents.load([resource]);
+      if (evidence === 'documents') return allowedActions(lookup, resource, asked.property, caller).actions;
+      return allowedActionsWithRoles(lookup, resource, asked.property, caller, teamsWithRoles).actions;
+    },
+
+    /** Reference §6.7 with B6 fixed: always `{allowed, …}`, never a crash. */
+    async inheritFrom(principal: string | null, subject: string | undefined, sharingSet: string[]) {
+      const { caller } = await callerOf(principal);
+      const lookup = await documents.load(subject === undefined ? sharingSet : [subject, ...sharingSet]);
+      const current = subject === undefined ? null : lookup(subject);
+      return checkInheritanceChange(
+        lookup,
+        { subject, currentParents: current ? parentsOf(current) : [], newParents: sharingSet },
+        caller,
+      );
+    },
+  };
+}
+
+export type Answerer = ReturnType<typeof createAnswerer>;

@@ -1,0 +1,111 @@
+import { Router } from 'express';
+import { createEventListener, type EventListener } from '@permissions/events';
+import {
+  byMethod,
+  rawBodyOf,
+  type Config,
+  type Logger,
+  type Metrics,
+  type Service,
+  type TokenVerifier,
+} from '@permissions/http-kit';
+import type { Pool, Store } from '@permissions/store';
+import { UnavailableError } from '@permissions/model/src/errors';
+import { createActorsSource } from './actors-source';
+import { buildDocumentSource } from './document-source/build';
+import type { MigrationTrigger } from './document-source/migrating-loader';
+import { createFastDispatcher } from './http/fast-dispatcher';
+import { createAnswerer } from './questions/answerer';
+
+export interface RuntimeDeps {
+  store: Store;
+  pool: Pool;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  verifier: TokenVerifier;
+  /** Set when a legacy RBAC system is configured (CONTRACT §4.6). */
+  migration?: MigrationTrigger;
+}
+
+/**
+ * The permissions runtime (reference §5, §6, §11): questions answered from bounded in-memory caches that events
+ * invalidate; the question routes run on the lean dispatcher, `/az-events` on express.
+ */
+export function createRuntimeService(deps: RuntimeDeps): Service {
+  const { config, log, metrics } = deps;
+  if (!config.eventsSecret) throw new Error('EVENTS_SECRET is required by the runtime');
+  const documents = buildDocumentSource({
+    store: deps.store,
+    metrics,
+    maxDocuments: config.cache.maxDocuments,
+    negativeTtlMs: config.timers.negativeCacheTtlMs,
+    migration: deps.migration,
+  });
+  const actors = createActorsSource(deps.store, { max: config.cache.maxActors });
+  const answerer = createAnswerer(documents, actors);
+  let listener: EventListener | undefined;
+
+  const fastPath = createFastDispatcher({
+    verifier: deps.verifier,
+    answerer,
+    log,
+    metrics,
+    bodyLimitBytes: 1024 * 1024,
+    waitForSeq: async (seq) => {
+      if (!listener) throw new UnavailableError('the runtime is starting');
+      return listener.waitFor(seq, config.timers.minSequenceWaitMs);
+    },
+    clientMayReadPermissions: async (client) =>
+      (await answerer.isAllowed({ principal: client, resources: ['/'], property: 'az-permissions' }, 'read', 'all'))
+        .allowed === true,
+  });
+
+  const router = Router();
+  router.all(
+    '/az-events',
+    byMethod({
+      POST: async (req, res) => {
+        if (!listener) throw new UnavailableError('the runtime is starting');
+        await listener.receive(rawBodyOf(req) ?? Buffer.alloc(0), req.headers);
+        res.json({});
+      },
+    }),
+  );
+
+  const secret = config.eventsSecret;
+  return {
+    name: 'runtime',
+    router,
+    fastPath,
+    selfAuthenticatedPaths: ['/az-events'],
+    async start({ port }) {
+      // A write transaction lasts at most a few statements, each bounded by statement_timeout, with idle gaps
+      // bounded by idle_in_transaction_session_timeout: past that, a missing seq is a rolled-back write.
+      const holeTimeoutMs = 2 * config.db.statementTimeoutMs + config.db.idleInTransactionTimeoutMs;
+      listener = createEventListener({
+        store: deps.store,
+        pool: deps.pool,
+        listenerUrl: config.listenerUrl ?? `http://127.0.0.1:${port}`,
+        secret,
+        pollIntervalMs: config.timers.pollIntervalMs,
+        heartbeatMs: config.timers.heartbeatMs,
+        holeTimeoutMs,
+        onEvent: (event) => {
+          if (event.topic === 'permissions') documents.invalidate(event.subject, event.seq);
+          else actors.invalidate(event.members, event.seq);
+        },
+        onReset: () => {
+          log.warn('fell behind the event retention window: dropping every cache');
+          documents.reset();
+          actors.reset();
+        },
+        log,
+      });
+      await listener.start();
+    },
+    async close() {
+      await listener?.close();
+    },
+  };
+}

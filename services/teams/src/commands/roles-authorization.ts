@@ -1,0 +1,28 @@
+import type { Roles } from '@permissions/model';
+import { ForbiddenError } from '@permissions/model/src/errors';
+import type { Authorizer, RequestCaller } from '@permissions/authorizer';
+
+/**
+ * W1: a team's roles grant its members access to everything under each base, so naming a base needs `govern` on
+ * that base's document. Only bases whose role map is new or changed are checked, so a team's maintainer can edit
+ * members without governing bases someone else (the migration) granted.
+ */
+export async function authorizeRoles(
+  authorizer: Authorizer,
+  caller: RequestCaller,
+  newRoles: Roles | undefined,
+  oldRoles: Roles | undefined,
+): Promise<void> {
+  const changed = Object.keys(newRoles ?? {}).filter(
+    (base) => JSON.stringify(newRoles?.[base]) !== JSON.stringify(oldRoles?.[base]),
+  );
+  if (changed.length === 0) return;
+  const lookup = await authorizer.lookup(changed);
+  for (const base of changed) {
+    if (authorizer.decide(lookup, base, { action: 'govern' }, caller).allowed !== true) {
+      throw new ForbiddenError(
+        `${caller.principal ?? 'a request without a user'} may not grant roles on ${base}: it needs govern on ${base}`,
+      );
+    }
+  }
+}

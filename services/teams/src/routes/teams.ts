@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { byMethod, requesterOf, setContentLocation, setWriteHeaders, subjectFromQuery } from '@permissions/http-kit';
+import type { createCreateTeam } from '../commands/create-team';
+import type { createTeamCommands } from '../commands/team-commands';
+import { representTeam } from '../commands/team-representation';
+
+export interface TeamsCommands {
+  create: ReturnType<typeof createCreateTeam>;
+  teams: ReturnType<typeof createTeamCommands>;
+}
+
+/** `/az-teams` and `/az-tm-{id}` (reference §8). */
+export function teamsRoutes(commands: TeamsCommands): Router {
+  const router = Router();
+  router.all(
+    '/az-teams',
+    byMethod({
+      POST: async (req, res) => {
+        const created = await commands.create.execute({ body: req.body, requester: requesterOf(res) });
+        setWriteHeaders(res, { seq: created.seq, etagSeq: created.seq, location: created.id });
+        res.status(201).json(representTeam(created.id, created.team));
+      },
+      GET: async (req, res) => {
+        const user = subjectFromQuery(req, ['user']);
+        const contents = await commands.teams.teamsOf(user, requesterOf(res));
+        setContentLocation(req, res);
+        res.json({ self: req.originalUrl, contents });
+      },
+    }),
+  );
+  router.all(
+    /^\/az-tm-[^/]+$/,
+    byMethod({
+      GET: async (req, res) => {
+        const stored = await commands.teams.read(req.path, requesterOf(res));
+        setWriteHeaders(res, { etagSeq: stored.seq });
+        setContentLocation(req, res);
+        res.json(representTeam(stored.id, stored.team));
+      },
+      PATCH: async (req, res) => {
+        const patched = await commands.teams.patch({
+          id: req.path,
+          contentType: req.headers['content-type'],
+          ifMatch: req.headers['if-match'],
+          patch: req.body,
+          requester: requesterOf(res),
+        });
+        setWriteHeaders(res, { seq: patched.seq, etagSeq: patched.seq });
+        setContentLocation(req, res);
+        res.json(representTeam(req.path, patched.team));
+      },
+      DELETE: async (req, res) => {
+        const outcome = await commands.teams.delete(req.path, requesterOf(res));
+        setWriteHeaders(res, { seq: outcome.seq, etagSeq: outcome.deleted.seq });
+        res.json(representTeam(outcome.deleted.id, outcome.deleted.team));
+      },
+    }),
+  );
+  return router;
+}

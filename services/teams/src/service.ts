@@ -1,0 +1,30 @@
+import { createAuthorizer } from '@permissions/authorizer';
+import type { Config, Logger, PrincipalNormaliser, Service } from '@permissions/http-kit';
+import type { Store } from '@permissions/store';
+import type { TeamsContext } from './commands/context';
+import { createCreateTeam } from './commands/create-team';
+import { createTeamCommands } from './commands/team-commands';
+import { teamsRoutes } from './routes/teams';
+import { newTeamUrl } from './team-id';
+
+export interface TeamsDeps {
+  store: Store;
+  config: Config;
+  log: Logger;
+  normaliser: PrincipalNormaliser;
+  now?: () => string;
+}
+
+/** teams: CRUD of teams, each with its own permissions document (reference §8). */
+export function createTeamsService(deps: TeamsDeps): Service {
+  const ctx: TeamsContext = {
+    store: deps.store,
+    authorizer: createAuthorizer(deps.store, 'teams'),
+    normaliser: deps.normaliser,
+    log: deps.log,
+    now: deps.now ?? (() => new Date().toISOString()),
+    newTeamUrl,
+  };
+  const router = teamsRoutes({ create: createCreateTeam(ctx), teams: createTeamCommands(ctx) });
+  return { name: 'teams', router };
+}

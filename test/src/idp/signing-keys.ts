@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { base64url, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+
+export type SigningAlg = 'RS256' | 'ES256';
+export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256'];
+
+/** How a test wants a token signed; the defaults give a token any verifier trusting this issuer accepts. */
+export interface SignOptions {
+  alg?: SigningAlg | 'none';
+  /** `foreign`: a key this issuer never publishes, under the `kid` of its current key (a forged signature). */
+  key?: 'own' | 'foreign';
+  /** Overrides the `kid` header (e.g. a key id the issuer does not know). */
+  kid?: string;
+}
+
+interface SigningKey {
+  alg: SigningAlg;
+  kid: string;
+  privateKey: KeyLike;
+  publicJwk: JWK;
+}
+
+export interface KeyRing {
+  /** The public keys, as served at `jwks_uri`: every key ever generated, so tokens survive a rotation. */
+  jwks(): { keys: JWK[] };
+  sign(payload: JWTPayload, options?: SignOptions): Promise<string>;
+  /** Adds a new current key per algorithm (new kids); older keys stay published. Returns the new kids. */
+  rotate(): Promise<Record<SigningAlg, string>>;
+  currentKid(alg: SigningAlg): string;
+}
+
+async function generate(alg: SigningAlg): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const kid = `${alg.toLowerCase()}-${randomUUID()}`;
+  return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+export async function createKeyRing(): Promise<KeyRing> {
+  const published: SigningKey[] = [];
+  const current = {} as Record<SigningAlg, SigningKey>;
+  const foreign = {} as Record<SigningAlg, SigningKey>;
+  for (const alg of SIGNING_ALGS) {
+    current[alg] = await generate(alg);
+    foreign[alg] = await generate(alg);
+    published.push(current[alg]);
+  }
+
+  return {
+    jwks: () => ({ keys: published.map((k) => k.publicJwk) }),
+    currentKid: (alg) => current[alg].kid,
+    async sign(payload, options = {}) {
+      const alg = options.alg ?? 'RS256';
+      if (alg === 'none') {
+        // jose refuses to produce these on purpose; built by hand to prove verifiers refuse them too.
+        const header = { alg: 'none', typ: 'JWT', kid: options.kid ?? current.RS256.kid };
+        const encode = (part: object) => base64url.encode(JSON.stringify(part));
+        return `${encode(header)}.${encode(payload)}.`;
+      }
+      const key = (options.key ?? 'own') === 'own' ? current[alg] : foreign[alg];
+      return new SignJWT(payload)
+        .setProtectedHeader({ alg, typ: 'JWT', kid: options.kid ?? current[alg].kid })
+        .sign(key.privateKey);
+    },
+    async rotate() {
+      const kids = {} as Record<SigningAlg, string>;
+      for (const alg of SIGNING_ALGS) {
+        current[alg] = await generate(alg);
+        published.push(current[alg]);
+        kids[alg] = current[alg].kid;
+      }
+      return kids;
+    },
+  };
+}
