@@ -65,9 +65,13 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
       if (failing.delete(listenerUrl)) log.info({ listener: listenerUrl }, 'event listener reachable again');
     } catch (error) {
       if (closed) return;
-      const first = !failing.has(listenerUrl);
-      failing.add(listenerUrl);
-      (first ? log.warn : log.debug).call(log, { err: error, listener: listenerUrl }, 'event broadcast failed');
+      const fields = { err: error, listener: listenerUrl };
+      if (failing.has(listenerUrl)) {
+        log.debug(fields, 'event broadcast failed');
+      } else {
+        failing.add(listenerUrl);
+        log.warn(fields, 'event broadcast failed; the listener will catch up by polling');
+      }
     }
   }
 
@@ -119,6 +123,7 @@ export function attachBroadcaster(store: Store, broadcaster: Pick<Broadcaster, '
     getDocumentsWithAncestors: (subjects) => store.getDocumentsWithAncestors(subjects),
     getHeirs: (subject) => store.getHeirs(subject),
     getHeirDocuments: (subject) => store.getHeirDocuments(subject),
+    getTransitiveHeirs: (subject) => store.getTransitiveHeirs(subject),
     getSubjectsSharedWith: (principals) => store.getSubjectsSharedWith(principals),
     getSubjectsSharedWithAndHeirs: (principals) => store.getSubjectsSharedWithAndHeirs(principals),
     getTeam: (id) => store.getTeam(id),

@@ -52,13 +52,14 @@ export interface EventListener {
  * keeps the old version). Any event created longer ago than a transaction can last has a lower seq than every open
  * transaction (sequence numbers are taken before the event row is written), so the latest of those is a safe start.
  * The events after it (at most holeTimeoutMs of writes) are replayed into caches that are still empty, which costs
- * nothing. Never below what GC deleted: that history is gone and no cache holds it.
+ * nothing. Never below what GC deleted: that history is gone and no cache holds it. statement_timestamp() is stable,
+ * so the bound is an index condition (clock_timestamp() would make it a filter over the whole index).
  */
-const START_SEQ_SQL = `
+export const START_SEQ_SQL = `
   SELECT greatest(
     coalesce((
       SELECT seq FROM events
-      WHERE created_at < clock_timestamp() - make_interval(secs => $1::double precision / 1000)
+      WHERE created_at < statement_timestamp() - make_interval(secs => $1::double precision / 1000)
       ORDER BY created_at DESC
       LIMIT 1), 0),
     coalesce((SELECT max_deleted_seq FROM event_gc), 0)) AS seq`;
@@ -148,15 +149,20 @@ export function createEventListener(options: EventListenerOptions): EventListene
   return {
     start() {
       closed = false;
-      starting ??= begin();
+      // A failed start (database down) may be retried.
+      starting ??= begin().catch((error: unknown) => {
+        starting = undefined;
+        throw error;
+      });
       return starting;
     },
 
     async close() {
       closed = true;
-      for (const timer of timers.splice(0)) clearInterval(timer);
       waiters.cancelAll();
+      // A start still under way would add its timers after they were cleared here.
       await starting?.catch(() => undefined);
+      for (const timer of timers.splice(0)) clearInterval(timer);
       await pollNow();
       starting = undefined;
       await unregisterListener(pool, listenerUrl).catch((error: unknown) =>

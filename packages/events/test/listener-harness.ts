@@ -36,6 +36,13 @@ export async function rolledBackWrite(store: Store, subject: string): Promise<Se
  * A write held open until `commit()` is called: its seq is taken (and visible as `seq`) but its event is not
  * committed, like a slow transaction in flight.
  */
+const heldOpen = new Set<() => Promise<void>>();
+
+/** Commits writes a failed test left open, so their connections go back to the pool. */
+export async function commitHeldWrites(): Promise<void> {
+  for (const commit of [...heldOpen]) await commit();
+}
+
 export async function heldWrite(store: Store, subject: string): Promise<{ seq: Seq; commit(): Promise<void> }> {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -46,17 +53,18 @@ export async function heldWrite(store: Store, subject: string): Promise<{ seq: S
     await gate;
   });
   const seq = await seqTaken;
-  return {
-    seq,
-    async commit() {
-      release();
-      await done;
-    },
+  const commit = async (): Promise<void> => {
+    heldOpen.delete(commit);
+    release();
+    await done;
   };
+  heldOpen.add(commit);
+  return { seq, commit };
 }
 
 export interface RecordingListener {
   listener: EventListener;
+  url: string;
   events: EventRecord[];
   resets: number;
   /** How many times an event for `subject` was applied. */
@@ -68,14 +76,16 @@ export function recordingListener(
   store: Store,
   overrides: Partial<EventListenerOptions> & Pick<EventListenerOptions, 'holeTimeoutMs'>,
 ): RecordingListener {
+  const url = `http://listener.invalid/${uniqueSubject('listener')}`;
   const record: RecordingListener = {
+    url,
     events: [],
     resets: 0,
     applied: (subject) => record.events.filter((event) => event.subject === subject).length,
     listener: createEventListener({
       store,
       pool,
-      listenerUrl: `http://listener.invalid/${uniqueSubject('listener')}`,
+      listenerUrl: url,
       secret: SECRET,
       pollIntervalMs: 60_000,
       heartbeatMs: 60_000,

@@ -16,6 +16,12 @@ export const ANCESTORS_WITH_DOCUMENTS_SQL = `
   SELECT r.subject, p.seq, p.data
   FROM reached r LEFT JOIN permissions p ON p.subject = r.subject`;
 
+/**
+ * What the store runs: the same walk through the `permission_ancestors` function (migration
+ * 1764000200000_ancestors-function.sql), whose planner settings keep every recursion step on the index.
+ */
+export const ANCESTORS_CALL_SQL = 'SELECT subject, seq, data FROM permission_ancestors($1::text[])';
+
 type AncestorRow = { subject: string; seq: string | null; data: DocumentRow['data'] | null };
 
 export async function getDocumentsWithAncestors(
@@ -24,7 +30,7 @@ export async function getDocumentsWithAncestors(
 ): Promise<Map<string, StoredDocument | null>> {
   const found = new Map<string, StoredDocument | null>();
   if (subjects.length === 0) return found;
-  const { rows } = await db.query<AncestorRow>(ANCESTORS_WITH_DOCUMENTS_SQL, [subjects]);
+  const { rows } = await db.query<AncestorRow>(ANCESTORS_CALL_SQL, [subjects]);
   for (const row of rows) {
     found.set(
       row.subject,

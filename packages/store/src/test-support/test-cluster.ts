@@ -62,11 +62,19 @@ async function startEmbedded(rootDir: string, runId: string): Promise<RunningClu
   return { server, tempDir, adminUrl: server.adminUrl, template: 'permissions_template', external: false };
 }
 
-/** Test clusters of runs that were killed before their teardown: their postgres is gone, their files are not. */
+/** A run's cluster folder younger than this may still be starting (no postmaster.pid yet): never touch it. */
+const SETTING_UP_GRACE_MS = 10 * 60_000;
+
+/**
+ * Test clusters of runs that were killed before their teardown: their postgres is gone, their files are not. A
+ * folder another run is still initialising has no postmaster.pid yet, so recent folders are left alone.
+ */
 async function removeAbandonedClusters(dataRoot: string): Promise<void> {
   const entries = await fs.readdir(dataRoot).catch(() => [] as string[]);
   for (const entry of entries.filter((name) => name.startsWith('test-'))) {
     const dir = path.join(dataRoot, entry);
+    const stat = await fs.stat(dir).catch(() => undefined);
+    if (!stat || Date.now() - stat.mtimeMs < SETTING_UP_GRACE_MS) continue;
     const pidFile = await fs.readFile(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '');
     const pid = Number(pidFile.split('\n')[0]);
     if (pid > 0 && isAlive(pid)) continue;
