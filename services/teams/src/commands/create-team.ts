@@ -1,5 +1,5 @@
 import { prepareNewDocument } from '@permissions/authorizer';
-import { validateTeam, type Team } from '@permissions/model';
+import { isActionMapProperty, isPlainObject, validateTeam, type Team } from '@permissions/model';
 import { BadRequestError } from '@permissions/model/src/errors';
 import type { TeamsContext, Requester } from './context';
 import { authorizeRoles } from './roles-authorization';
@@ -50,27 +50,20 @@ export function createCreateTeam(ctx: TeamsContext) {
   };
 }
 
-/** `""` in the action lists (and an absent `_subject`) mean the new team itself (reference §3.2). */
+/**
+ * `""` in the action lists (`_self`, `_permissionsHeirs` and custom properties) and an absent or empty `_subject`
+ * mean the new team itself (reference §3.2), so `{"_self": {"govern": [""]}}` lets the team's members govern it.
+ * Other `_`-members (`_constraints`, `_inheritsPermissionsOf`) hold no principals and are left as they are.
+ */
 function resolveRelative(permissions: Record<string, unknown>, id: string): Record<string, unknown> {
-  const resolved: Record<string, unknown> = { _subject: id };
-  for (const [key, value] of Object.entries(permissions)) {
-    if (key === '_subject') {
-      resolved._subject = value === '' ? id : value;
-    } else if (
-      key !== '_inheritsPermissionsOf' &&
-      value !== null &&
-      typeof value === 'object' &&
-      !Array.isArray(value)
-    ) {
-      resolved[key] = Object.fromEntries(
-        Object.entries(value).map(([action, list]) => [
-          action,
-          Array.isArray(list) ? list.map((p) => (p === '' ? id : p)) : list,
-        ]),
-      );
-    } else {
-      resolved[key] = value;
-    }
-  }
-  return resolved;
+  const resolveList = (list: unknown) => (Array.isArray(list) ? list.map((p: unknown) => (p === '' ? id : p)) : list);
+  // Object.fromEntries defines own properties: a `__proto__` member stays data instead of replacing the prototype.
+  return Object.fromEntries([
+    ['_subject', id],
+    ...Object.entries(permissions).map(([key, value]): [string, unknown] => {
+      if (key === '_subject') return [key, value === '' ? id : value];
+      if (!isActionMapProperty(key) || !isPlainObject(value)) return [key, value];
+      return [key, Object.fromEntries(Object.entries(value).map(([action, list]) => [action, resolveList(list)]))];
+    }),
+  ]);
 }

@@ -17,12 +17,22 @@ export async function authorizeRoles(
     (base) => JSON.stringify(newRoles?.[base]) !== JSON.stringify(oldRoles?.[base]),
   );
   if (changed.length === 0) return;
-  const lookup = await authorizer.lookup(changed);
-  for (const base of changed) {
-    if (authorizer.decide(lookup, base, { action: 'govern' }, caller).allowed !== true) {
+  const governed = changed.map(coveredBase);
+  const lookup = await authorizer.lookup([...new Set(governed)]);
+  changed.forEach((base, i) => {
+    if (authorizer.decide(lookup, governed[i], { action: 'govern' }, caller).allowed !== true) {
       throw new ForbiddenError(
-        `${caller.principal ?? 'a request without a user'} may not grant roles on ${base}: it needs govern on ${base}`,
+        `${caller.principal ?? 'a request without a user'} may not grant roles on ${base}: it needs govern on ${governed[i]}`,
       );
     }
-  }
+  });
+}
+
+/**
+ * The resource a base really covers: the role fallback ignores trailing slashes (`restAfterBase`), so
+ * `…/o/acme/` covers all of `…/o/acme`, and `//` every relative URL. Checking `govern` on the string as written
+ * would let anyone create a document `…/o/acme/` for himself and take over `…/o/acme` through it.
+ */
+function coveredBase(base: string): string {
+  return base.replace(/\/+$/, '') || '/';
 }

@@ -50,7 +50,7 @@ export function createTeamCommands(ctx: TeamsContext) {
         throw new PreconditionFailedError(`If-Match header does not match etag ${etagOf(stored.seq)}`);
 
       const patched = applyPatchBody(input.contentType, stored.team, input.patch) as Record<string, unknown>;
-      let team = validateTeam(stripServerFields(patched, stored.team));
+      let team = validateTeam(stripServerFields(input.id, patched, stored.team));
       team = { ...team, members: await ctx.normaliser.normalise(team.members) };
       await authorizeRoles(ctx.authorizer, caller, team.roles, stored.team.roles);
       const who = acting(input.requester);
@@ -69,18 +69,20 @@ export function createTeamCommands(ctx: TeamsContext) {
      * refused (409) while documents still inherit from the team's document.
      */
     async delete(id: string, requester: Requester): Promise<{ deleted: StoredTeam; seq: number }> {
-      const stored = await load(id);
+      await load(id);
       await ctx.authorizer.require(id, { action: 'delete' }, await ctx.authorizer.callerOf(acting(requester)));
-      const heirs = await ctx.store.getHeirs(id);
-      if (heirs.length > 0) {
-        throw new ConflictError(`documents still inherit from the permissions of team ${id}`, { heirs });
-      }
-      const { seq } = await ctx.store.write(async (tx) => {
-        const deleted = await tx.deleteTeam(id, stored.seq);
-        if (await tx.getDocumentForUpdate(id)) return (await tx.deleteDocument(id)).seq;
-        return deleted.seq;
+      // Checked inside the transaction that deletes, so the 409 answers for the state the delete would act on. A
+      // DELETE has no If-Match: it removes the team as it is then (a concurrent PATCH does not make it a 412).
+      const { result, seq } = await ctx.store.write(async (tx) => {
+        const heirs = await tx.getHeirs(id);
+        if (heirs.length > 0) {
+          throw new ConflictError(`documents still inherit from the permissions of team ${id}`, { heirs });
+        }
+        const { deleted } = await tx.deleteTeam(id);
+        if (await tx.getDocumentForUpdate(id)) await tx.deleteDocument(id);
+        return deleted;
       });
-      return { deleted: stored, seq: seq as number };
+      return { deleted: result, seq: seq as number };
     },
 
     /** `GET /az-teams?{user}`: the teams of the caller himself, as relative URLs (B22). */

@@ -3,26 +3,34 @@ import { BadRequestError } from '@permissions/model/src/errors';
 
 /** Stamps the server keeps on a team (reference §3.3); clients may not set them. */
 export const STAMPS = ['creator', 'created', 'modifier', 'modified'] as const;
-/** Links added to every representation; a client that sends them back (GET then PATCH) is not refused. */
+/** Links added to every representation; a client that sends them back unchanged (GET then PATCH) is not refused. */
 const LINKS = ['self', '_permissions', '_permissionsHeirs'] as const;
+
+function linksOf(id: string): Record<(typeof LINKS)[number], string> {
+  return { self: id, _permissions: `/az-permissions?${id}`, _permissionsHeirs: `/az-permissions-heirs?${id}` };
+}
 
 /** The team as returned: stored data plus `self` and the links to its permissions (reference §8). */
 export function representTeam(id: string, team: Team): Record<string, unknown> {
-  return {
-    ...team,
-    self: id,
-    _permissions: `/az-permissions?${id}`,
-    _permissionsHeirs: `/az-permissions-heirs?${id}`,
-  };
+  return { ...team, ...linksOf(id) };
 }
 
 /**
- * Removes what a client may echo back but not change from a patched team: the links, and the stamps when they are
- * unchanged (a changed stamp is a 400).
+ * Removes what a client may echo back but not change from a patched team: the links and the stamps, when they are
+ * unchanged. A changed one is a 400: a new `_permissions` would otherwise be dropped without a word, although the
+ * team's permissions are changed through `/az-permissions?{team}`.
  */
-export function stripServerFields(patched: Record<string, unknown>, stored: Team): Record<string, unknown> {
+export function stripServerFields(id: string, patched: Record<string, unknown>, stored: Team): Record<string, unknown> {
   const result = { ...patched };
-  for (const link of LINKS) delete result[link];
+  const links = linksOf(id);
+  for (const link of LINKS) {
+    if (result[link] !== undefined && result[link] !== links[link]) {
+      throw new BadRequestError(
+        `${link} is a link set by the server (${links[link]}) and may not be changed; change the team's permissions through ${links._permissions}`,
+      );
+    }
+    delete result[link];
+  }
   for (const stamp of STAMPS) {
     if (result[stamp] !== undefined && result[stamp] !== stored[stamp]) {
       throw new BadRequestError(`${stamp} is set by the server and may not be changed`);
