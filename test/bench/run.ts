@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { createPgStore, createPool } from '@permissions/store';
+import { DEFAULT_CLIENT, startDevIdp } from '../src/idp';
+import { REPO, startTs, waitForHttp, type Child } from './processes';
+import { round, summarise } from './stats';
+
+/**
+ * `pnpm bench`: the runtime's hot path against raw node:http and bare express answering `true`, measured side by
+ * side in one run, plus batch decisions, cold misses, write → decision propagation and memory per cached document.
+ * Loopback only; every phase is bounded in time. Prints a table and writes test/bench/results.json.
+ */
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const PROPAGATION_SAMPLES = Number(process.env.BENCH_PROPAGATION_SAMPLES ?? 40);
+const BLOCKED_SAMPLES = Number(process.env.BENCH_BLOCKED_SAMPLES ?? 10);
+const POLL_INTERVAL_MS = 1000;
+const ORG = 'https://bench.example.com/v1/o/acme';
+
+interface Throughput {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string, options: Partial<autocannon.Options> = {}): Promise<Throughput> {
+  await autocannon({ url, connections: CONNECTIONS, duration: 1, ...options }); // warm-up
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, ...options });
+  return {
+    reqPerSec: round(result.requests.average, 0),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const children: Child[] = [];
+  mkdirSync(path.join(REPO, '.data'), { recursive: true });
+  const dataDir = mkdtempSync(path.join(REPO, '.data', 'bench-'));
+  chmodSync(dataDir, 0o755); // the cluster runs as the `postgres` system user, which must reach its data directory
+  const { startEmbeddedPostgres, migrate } = await import('@permissions/store/src/embedded');
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), durable: false });
+  const idp = await startDevIdp({ port: 0 });
+  const pool = createPool(pg.url, { max: 4 });
+  const results: Record<string, unknown> = {};
+  try {
+    await migrate(pg.url);
+    const store = createPgStore(pool);
+    const alice = idp.principalOf('alice');
+    const token = await idp.tokenFor('alice');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const env = {
+      DATABASE_URL: pg.url,
+      AUTH_ISSUERS: idp.issuer,
+      PERMISSIONS_CLIENT_ID: DEFAULT_CLIENT.clientId,
+      PERMISSIONS_CLIENT_SECRET: DEFAULT_CLIENT.secret,
+      BOOTSTRAP_GOVERNORS: alice,
+      EVENTS_SECRET: randomBytes(24).toString('hex'),
+      EVENT_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
+    };
+
+    // Fixtures, written through the store: an org, 100 apps under it, and 200 chains of 10 ancestors + a leaf.
+    await store.write(async (tx) => {
+      await tx.createDocument({ _subject: ORG, _self: { read: [alice], govern: [alice], admin: [alice] } });
+      for (let i = 0; i < 100; i++) {
+        await tx.createDocument({ _subject: `${ORG}/apps/app${i}`, _inheritsPermissionsOf: [ORG], _self: { update: [alice] } });
+      }
+    });
+    for (let c = 0; c < 200; c++) {
+      await store.write(async (tx) => {
+        for (let d = 0; d <= 10; d++) {
+          await tx.createDocument({
+            _subject: `${ORG}/chains/c${c}/d${d}`,
+            ...(d === 0 ? { _self: { govern: [alice] } } : { _inheritsPermissionsOf: [`${ORG}/chains/c${c}/d${d - 1}`] }),
+          });
+        }
+      });
+    }
+
+    // 1. Baselines and the cached hot path, one after the other on the same machine and connections.
+    const raw = startTs('test/bench/baseline-server.ts', ['raw', '3291']);
+    const bare = startTs('test/bench/baseline-server.ts', ['express', '3292']);
+    const runtimeA = startTs('packages/launcher/src/start-service.ts', ['runtime'], { ...env, RUNTIME_PORT: '3293' });
+    const runtimeB = startTs('packages/launcher/src/start-service.ts', ['runtime'], { ...env, RUNTIME_PORT: '3294' });
+    const maintenance = startTs('packages/launcher/src/start-service.ts', ['maintenance'], { ...env, MAINTENANCE_PORT: '3295' });
+    children.push(raw, bare, runtimeA, runtimeB, maintenance);
+    await Promise.all(
+      ['3291/', '3292/az-is-allowed', '3293/health', '3294/health', '3295/health'].map((p) => waitForHttp(`http://127.0.0.1:${p}`)),
+    );
+    const question = `/az-is-allowed?resource=${encodeURIComponent(`${ORG}/apps/app1`)}&action=read&user=${encodeURIComponent(alice)}`;
+    const check = await fetch(`http://127.0.0.1:3293${question}`, { headers });
+    if (check.status !== 200 || (await check.text()) !== 'true') throw new Error('the benchmark question is not answered true');
+
+    const rawResult = await load('http://127.0.0.1:3291/az-is-allowed');
+    const expressResult = await load('http://127.0.0.1:3292/az-is-allowed');
+    const runtimeResult = await load(`http://127.0.0.1:3293${question}`, { headers });
+    results.hotPath = {
+      rawNodeHttp: rawResult,
+      bareExpress: expressResult,
+      runtimeCachedIsAllowed: runtimeResult,
+      ratioToRaw: round(runtimeResult.reqPerSec / rawResult.reqPerSec),
+      ratioToExpress: round(runtimeResult.reqPerSec / expressResult.reqPerSec),
+    };
+
+    // 2. Batch decisions: withIndividualAnswers over 100 cached resources per request.
+    const resources = Array.from({ length: 100 }, (_, i) => `${ORG}/apps/app${i}`);
+    const batchBody = JSON.stringify({ resource: resources, user: alice, action: 'read', withIndividualAnswers: true });
+    const batch = await load('http://127.0.0.1:3293/az-is-allowed', { method: 'POST', headers, body: batchBody });
+    results.batch = { ...batch, resourcesPerRequest: 100, decisionsPerSec: batch.reqPerSec * 100 };
+
+    // 3. Cold misses: a leaf never asked about, with 10 ancestors never cached, one request at a time.
+    const cold: number[] = [];
+    for (let c = 0; c < 200; c++) {
+      const url = `http://127.0.0.1:3294/az-is-allowed?resource=${encodeURIComponent(`${ORG}/chains/c${c}/d10`)}&action=govern&user=${encodeURIComponent(alice)}`;
+      const started = performance.now();
+      const res = await fetch(url, { headers });
+      const body = await res.text();
+      cold.push(performance.now() - started);
+      if (body !== 'true') throw new Error(`cold miss answered ${res.status} ${body}`);
+    }
+    const warm: number[] = [];
+    for (let c = 0; c < 200; c++) {
+      const url = `http://127.0.0.1:3294/az-is-allowed?resource=${encodeURIComponent(`${ORG}/chains/c${c}/d10`)}&action=govern&user=${encodeURIComponent(alice)}`;
+      const started = performance.now();
+      await (await fetch(url, { headers })).text();
+      warm.push(performance.now() - started);
+    }
+    const coldStats = summarise(cold);
+    const warmStats = summarise(warm);
+    results.coldMiss = {
+      ancestors: 10,
+      coldMs: coldStats,
+      sameRequestsCachedMs: warmStats,
+      missCostMs: { p50: round(coldStats.p50 - warmStats.p50) },
+    };
+
+    // 4. Write → decision change seen by both runtimes, with broadcasts.
+    results.propagation = await propagation(headers, alice, idp.principalOf('bob'), ['3293', '3294'], PROPAGATION_SAMPLES);
+
+    // 5. The same with broadcasts blocked: two runtimes that registered an address nobody listens on.
+    const blockedA = startTs('packages/launcher/src/start-service.ts', ['runtime'], {
+      ...env,
+      RUNTIME_PORT: '3296',
+      LISTENER_URL: 'http://127.0.0.1:9',
+    });
+    const blockedB = startTs('packages/launcher/src/start-service.ts', ['runtime'], {
+      ...env,
+      RUNTIME_PORT: '3297',
+      LISTENER_URL: 'http://127.0.0.1:9',
+    });
+    children.push(blockedA, blockedB);
+    await Promise.all(['3296', '3297'].map((p) => waitForHttp(`http://127.0.0.1:${p}/health`)));
+    results.propagationBroadcastsBlocked = {
+      pollIntervalMs: POLL_INTERVAL_MS,
+      ...(await propagation(headers, alice, idp.principalOf('bob'), ['3296', '3297'], BLOCKED_SAMPLES)),
+    };
+
+    // 6. Memory per cached document (own process, --expose-gc).
+    const heap = execFileSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['--expose-gc', path.join(REPO, 'test/bench/heap-per-document.ts'), '20000'], {
+      encoding: 'utf8',
+    });
+    results.heap = JSON.parse(heap.trim().split('\n').pop() ?? '{}');
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await pool.end();
+    await idp.close();
+    await pg.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  results.conditions = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GiB, ${os.platform()} ${os.release()}`,
+    node: process.version,
+    load: `autocannon ${CONNECTIONS} connections, ${DURATION_S} s per measurement after 1 s warm-up, loopback, server and load generator in separate processes`,
+    postgres: 'embedded PostgreSQL 18 (fsync off for the benchmark cluster)',
+  };
+  const out = path.join(REPO, 'test', 'bench', 'results.json');
+  writeFileSync(out, JSON.stringify(results, null, 2));
+  printTable(results);
+  process.stdout.write(`\nresults written to ${path.relative(REPO, out)}\n`);
+}
+
+/**
+ * Grants (then revokes) bob `read` on a fresh document through maintenance and measures, from the write's answer,
+ * how long until every runtime answers the new decision (each runtime polled back to back).
+ */
+async function propagation(
+  headers: Record<string, string>,
+  alice: string,
+  bob: string,
+  runtimePorts: string[],
+  samples: number,
+): Promise<{ samples: number; p50Ms: number; p99Ms: number; maxMs: number }> {
+  const subject = `${ORG}/propagation/${randomBytes(4).toString('hex')}`;
+  const created = await fetch('http://127.0.0.1:3295/az-permissions', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ _subject: subject, _self: { govern: [alice], read: [] } }),
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${await created.text()}`);
+  let etag = created.headers.get('etag') ?? '';
+  const question = `/az-is-allowed-for-resource?resource=${encodeURIComponent(subject)}&action=read&user=${encodeURIComponent(alice)}`;
+  // Warm both runtimes' caches so that the write has something to invalidate.
+  for (const port of runtimePorts) await (await fetch(`http://127.0.0.1:${port}${question}`, { headers })).text();
+  const delays: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const grant = i % 2 === 0;
+    const patch = await fetch(`http://127.0.0.1:3295/az-permissions?${subject}`, {
+      method: 'PATCH',
+      headers: { ...headers, 'content-type': 'application/merge-patch+json', 'if-match': etag },
+      body: JSON.stringify({ _self: { read: grant ? [alice, bob] : [bob] } }),
+    });
+    if (patch.status !== 200) throw new Error(`patch failed: ${patch.status} ${await patch.text()}`);
+    await patch.text();
+    etag = patch.headers.get('etag') ?? '';
+    const written = performance.now();
+    const expected = grant ? 'true' : 'null';
+    await Promise.all(
+      runtimePorts.map(async (port) => {
+        const deadline = written + 10 * POLL_INTERVAL_MS;
+        while ((await (await fetch(`http://127.0.0.1:${port}${question}`, { headers })).text()) !== expected) {
+          if (performance.now() > deadline) throw new Error(`runtime ${port} never saw the write`);
+        }
+      }),
+    );
+    delays.push(performance.now() - written);
+  }
+  const s = summarise(delays);
+  return { samples: s.n, p50Ms: round(s.p50), p99Ms: round(s.p99), maxMs: round(s.max) };
+}
+
+function printTable(results: Record<string, unknown>): void {
+  const r = results as {
+    hotPath: { rawNodeHttp: Throughput; bareExpress: Throughput; runtimeCachedIsAllowed: Throughput; ratioToRaw: number; ratioToExpress: number };
+    batch: Throughput & { decisionsPerSec: number };
+    coldMiss: { coldMs: { p50: number; p99: number }; sameRequestsCachedMs: { p50: number } };
+    propagation: { p50Ms: number; p99Ms: number };
+    propagationBroadcastsBlocked: { p50Ms: number; p99Ms: number; pollIntervalMs: number };
+    heap: { bytesPerDocument: number };
+    conditions: Record<string, string>;
+  };
+  const rows: Array<[string, string, string]> = [
+    ['raw node:http `true`', `${r.hotPath.rawNodeHttp.reqPerSec} req/s`, `p50 ${r.hotPath.rawNodeHttp.p50Ms} ms, p99 ${r.hotPath.rawNodeHttp.p99Ms} ms`],
+    ['bare express `true`', `${r.hotPath.bareExpress.reqPerSec} req/s`, `p50 ${r.hotPath.bareExpress.p50Ms} ms, p99 ${r.hotPath.bareExpress.p99Ms} ms`],
+    [
+      'runtime cached /az-is-allowed',
+      `${r.hotPath.runtimeCachedIsAllowed.reqPerSec} req/s`,
+      `p50 ${r.hotPath.runtimeCachedIsAllowed.p50Ms} ms, p99 ${r.hotPath.runtimeCachedIsAllowed.p99Ms} ms`,
+    ],
+    ['  ratio to raw node:http (goal ≥ 0.5)', `${r.hotPath.ratioToRaw}`, ''],
+    ['  ratio to bare express (goal ≥ 2)', `${r.hotPath.ratioToExpress}`, ''],
+    ['withIndividualAnswers, 100 resources', `${r.batch.decisionsPerSec} decisions/s`, `${r.batch.reqPerSec} req/s (goal ≥ 500 000 decisions/s)`],
+    ['cold miss, 10 ancestors', `p50 ${round(r.coldMiss.coldMs.p50)} ms`, `p99 ${round(r.coldMiss.coldMs.p99)} ms; cached p50 ${round(r.coldMiss.sameRequestsCachedMs.p50)} ms (goal median ≤ 3 ms)`],
+    ['write → 2 runtimes, broadcasts', `p50 ${r.propagation.p50Ms} ms`, `p99 ${r.propagation.p99Ms} ms (goal p99 ≤ 50 ms)`],
+    [
+      'write → 2 runtimes, broadcasts blocked',
+      `p50 ${r.propagationBroadcastsBlocked.p50Ms} ms`,
+      `p99 ${r.propagationBroadcastsBlocked.p99Ms} ms (goal ≤ poll ${r.propagationBroadcastsBlocked.pollIntervalMs} + 100 ms)`,
+    ],
+    ['heap per cached document', `${r.heap.bytesPerDocument} bytes`, ''],
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  process.stdout.write(`\n${Object.entries(r.conditions).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`);
+  for (const [a, b, c] of rows) process.stdout.write(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
