@@ -114,6 +114,8 @@ export async function startServices(
   await broadcaster.start();
   gc.start();
   for (const service of services) await service.start?.({ port: boundPort });
+  // A runtime started above has just registered: read the list again so the first writes reach it by broadcast.
+  await broadcaster.refresh();
 
   return {
     server,

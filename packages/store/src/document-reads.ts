@@ -57,3 +57,20 @@ export async function getSubjectsSharedWithAndHeirs(db: Queryable, principals: s
   const { rows } = await db.query<{ subject: string }>(SHARED_WITH_AND_HEIRS_SQL, [principals]);
   return rows.map((row) => row.subject);
 }
+
+/**
+ * Heirs at any depth (heirs of heirs…), without the subject itself, sorted: one recursive walk down
+ * permission_parents_parent_idx. UNION stops on cycles, and a cycle back to the subject does not list it.
+ */
+export const TRANSITIVE_HEIRS_SQL = `
+  WITH RECURSIVE reached (subject) AS (
+    SELECT subject FROM permission_parents WHERE parent = $1
+    UNION
+    SELECT pp.subject FROM permission_parents pp JOIN reached r ON pp.parent = r.subject
+  )
+  SELECT subject FROM reached WHERE subject <> $1 ORDER BY subject COLLATE "C"`;
+
+export async function getTransitiveHeirs(db: Queryable, subject: string): Promise<string[]> {
+  const { rows } = await db.query<{ subject: string }>(TRANSITIVE_HEIRS_SQL, [subject]);
+  return rows.map((row) => row.subject);
+}

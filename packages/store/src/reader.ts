@@ -5,6 +5,7 @@ import {
   getHeirs,
   getSubjectsSharedWith,
   getSubjectsSharedWithAndHeirs,
+  getTransitiveHeirs,
 } from './document-reads';
 import { getEventsAfter, getLastSeq } from './event-log';
 import type { Queryable } from './pool';
@@ -18,6 +19,7 @@ export function createReader(db: Queryable): StoreReader {
     getDocumentsWithAncestors: (subjects) => getDocumentsWithAncestors(db, subjects),
     getHeirs: (subject) => getHeirs(db, subject),
     getHeirDocuments: (subject) => getHeirDocuments(db, subject),
+    getTransitiveHeirs: (subject) => getTransitiveHeirs(db, subject),
     getSubjectsSharedWith: (principals) => getSubjectsSharedWith(db, principals),
     getSubjectsSharedWithAndHeirs: (principals) => getSubjectsSharedWithAndHeirs(db, principals),
     getTeam: (id) => getTeam(db, id),

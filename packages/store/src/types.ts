@@ -44,6 +44,8 @@ export interface StoreReader {
   getDocumentsWithAncestors(subjects: string[]): Promise<Map<string, StoredDocument | null>>;
   /** Direct heirs: subjects whose `_inheritsPermissionsOf` contains `subject`, sorted. */
   getHeirs(subject: string): Promise<string[]>;
+  /** Heirs at any depth (heirs of heirs…), each once, never the subject itself (cycles tolerated), sorted. */
+  getTransitiveHeirs(subject: string): Promise<string[]>;
   /** Direct heirs with their documents, sorted by subject. */
   getHeirDocuments(subject: string): Promise<StoredDocument[]>;
   /** Subjects whose `_metadata.sharedWith` contains any of `principals`, sorted. */

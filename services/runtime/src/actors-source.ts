@@ -34,8 +34,9 @@ export function createActorsSource(store: StoreReader, options: { max: number })
       if (principal === null) return NO_TEAMS;
       const cached = cache.get(principal);
       if (cached) return cached;
-      return flights.run(principal, async () => {
-        const started = guard.begin();
+      // Keyed with the epoch: after an invalidation, a new fill starts rather than joining one that read before it.
+      const started = guard.begin();
+      return flights.run(`${started}\n${principal}`, async () => {
         const teams = await store.getTeamsOfPrincipal(principal);
         const entry: ActorsEntry = Object.freeze({
           teams: teams.map((t) => t.id),

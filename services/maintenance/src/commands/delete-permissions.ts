@@ -1,3 +1,4 @@
+import { refusal } from '@permissions/authorizer';
 import { ConflictError, NotFoundError } from '@permissions/model/src/errors';
 import type { StoredDocument } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
@@ -8,6 +9,8 @@ export interface DeletePermissionsResult {
   cascaded: string[];
   seq: number;
 }
+
+const GOVERN = { action: 'govern' } as const;
 
 /**
  * `DELETE /az-permissions?{subject}` (reference §7.4) with B15 fixed: a document that heirs still inherit from is
@@ -25,44 +28,40 @@ export function createDeletePermissions(ctx: CommandContext) {
       const stored = await ctx.store.getDocument(subject);
       if (!stored) throw new NotFoundError('permissions not found for subject', { subject });
       const caller = await ctx.authorizer.callerOf(input.requester.user ?? input.requester.client);
-      await ctx.authorizer.require(subject, { action: 'govern' }, caller);
+      await ctx.authorizer.require(subject, GOVERN, caller);
 
-      const heirs = await transitiveHeirs(ctx, subject);
-      if (heirs.length > 0 && !input.cascade) {
-        throw new ConflictError(
-          `permissions for ${subject} are inherited by other documents; detach them first or delete with cascade`,
-          { heirs },
-        );
+      if (!input.cascade) {
+        const direct = await ctx.store.getHeirs(subject);
+        if (direct.length > 0) throw inheritedBy(subject, direct);
       }
-      for (const heir of heirs) await ctx.authorizer.require(heir, { action: 'govern' }, caller);
+      // One recursive query for the heirs at every depth, one for their documents and ancestors (no N+1).
+      const heirs = input.cascade ? await ctx.store.getTransitiveHeirs(subject) : [];
+      if (heirs.length > 0) {
+        const lookup = await ctx.authorizer.lookup(heirs);
+        for (const heir of heirs) {
+          if (ctx.authorizer.decide(lookup, heir, GOVERN, caller).allowed !== true) {
+            throw refusal('maintenance', heir, GOVERN, caller);
+          }
+        }
+      }
 
       const { result, seq } = await ctx.store.write(async (tx) => {
         const deleted = await tx.deleteDocument(subject, stored.seq);
-        for (const heir of heirs) await tx.deleteDocument(heir);
-        return deleted.deleted;
+        // An heir attached since the check above was not authorized for deletion, and must not be left dangling.
+        const now = await tx.getTransitiveHeirs(subject);
+        const unchecked = now.filter((heir) => !heirs.includes(heir));
+        if (unchecked.length > 0) throw inheritedBy(subject, unchecked);
+        for (const heir of now) await tx.deleteDocument(heir);
+        return { deleted: deleted.deleted, cascaded: now };
       });
-      return { deleted: result, cascaded: heirs, seq: seq as number };
+      return { deleted: result.deleted, cascaded: result.cascaded, seq: seq as number };
     },
   };
 }
 
-/** Heirs at any depth, breadth first, each once (cycles cannot exist, but the walk would not loop anyway). */
-async function transitiveHeirs(ctx: CommandContext, subject: string): Promise<string[]> {
-  const found: string[] = [];
-  const seen = new Set([subject]);
-  let frontier = [subject];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const s of frontier) {
-      for (const heir of await ctx.store.getHeirs(s)) {
-        if (!seen.has(heir)) {
-          seen.add(heir);
-          found.push(heir);
-          next.push(heir);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return found;
+function inheritedBy(subject: string, heirs: string[]): ConflictError {
+  return new ConflictError(
+    `permissions for ${subject} are inherited by other documents; detach them first or delete with cascade`,
+    { heirs },
+  );
 }

@@ -1,4 +1,12 @@
-import { ANYONE, INCOGNITO, issuerOf, reachableDocuments, type PermissionsDocument } from '@permissions/model';
+import { refusal, type RequestCaller } from '@permissions/authorizer';
+import {
+  ANYONE,
+  INCOGNITO,
+  issuerOf,
+  reachableDocuments,
+  type ActionQuery,
+  type PermissionsDocument,
+} from '@permissions/model';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '@permissions/model/src/errors';
 import type { CommandContext, Requester } from './context';
 
@@ -6,10 +14,19 @@ import type { CommandContext, Requester } from './context';
 export function createHierarchyQueries(ctx: CommandContext) {
   const callerOf = (r: Requester) => ctx.authorizer.callerOf(r.user ?? r.client);
 
+  /** 404 when the subject has no document (as the original's runtime answered), else the check of `query`. */
+  async function requireOnDocument(subject: string, query: ActionQuery, caller: RequestCaller): Promise<void> {
+    const lookup = await ctx.authorizer.lookup([subject]);
+    if (!lookup(subject)) throw new NotFoundError('permissions not found for subject', { subject });
+    if (ctx.authorizer.decide(lookup, subject, query, caller).allowed !== true) {
+      throw refusal('maintenance', subject, query, caller);
+    }
+  }
+
   return {
     /** Direct heirs; `_self.read` on the subject. */
     async heirs(subject: string, requester: Requester): Promise<string[]> {
-      await ctx.authorizer.require(subject, { action: 'read' }, await callerOf(requester));
+      await requireOnDocument(subject, { action: 'read' }, await callerOf(requester));
       return ctx.store.getHeirs(subject);
     },
 
@@ -22,7 +39,7 @@ export function createHierarchyQueries(ctx: CommandContext) {
       properties: string[],
       requester: Requester,
     ): Promise<Array<Record<string, unknown>>> {
-      await ctx.authorizer.require(subject, { action: 'read' }, await callerOf(requester));
+      await requireOnDocument(subject, { action: 'read' }, await callerOf(requester));
       const heirs = await ctx.store.getHeirDocuments(subject);
       return heirs.map(({ document }) => detailsOf(document, properties));
     },
@@ -63,12 +80,14 @@ export function createHierarchyQueries(ctx: CommandContext) {
         });
       }
       const principals = wildcard ? [user] : await principalsCovering(ctx, user);
-      return ctx.store.getSubjectsSharedWith(principals);
+      // `/` is the system's own configuration (who may create, who governs), not a resource shared with its
+      // governors: listing it would make every bootstrap governor's answer start with `/` (reference S7, S19).
+      return (await ctx.store.getSubjectsSharedWith(principals)).filter((subject) => subject !== '/');
     },
 
     /** Documents shared with the team (or a wildcard) and all their heirs; `_self.update` on the team. */
     async accessibleByTeamMembers(team: string, requester: Requester): Promise<string[]> {
-      await ctx.authorizer.require(team, { action: 'update' }, await callerOf(requester));
+      await requireOnDocument(team, { action: 'update' }, await callerOf(requester));
       return ctx.store.getSubjectsSharedWithAndHeirs([team, INCOGNITO, ANYONE]);
     },
   };

@@ -2,6 +2,7 @@ import {
   assertDocumentSize,
   buildMetadata,
   checkInheritanceChange,
+  isPlainObject,
   parentsOf,
   validateDocument,
   type PermissionsDocument,
@@ -36,7 +37,7 @@ export function createPatchPermissions(ctx: CommandContext) {
       await ctx.authorizer.require(subject, { action: 'govern' }, caller);
 
       const { _metadata: previousMetadata, ...current } = stored.document;
-      const patched = applyPatchBody(input.contentType, current, input.patch) as Record<string, unknown>;
+      const patched: unknown = applyPatchBody(input.contentType, current, input.patch);
 
       const ifMatch = seqFromIfMatch(input.ifMatch);
       if (ifMatch === undefined) throw new PreconditionFailedError('missing If-Match header');
@@ -44,6 +45,8 @@ export function createPatchPermissions(ctx: CommandContext) {
         throw new PreconditionFailedError(`If-Match header does not match etag ${etagOf(stored.seq)}`);
       }
 
+      // A JSON patch may replace the whole document (path ""), even by null or a number.
+      if (!isPlainObject(patched)) throw new BadRequestError('the patched permissions document must be a JSON object');
       if (patched._subject !== subject) {
         throw new BadRequestError(`_subject may not be changed (it is ${subject})`);
       }

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { BadRequestError } from '@permissions/model/src/errors';
-import { byMethod, requesterOf, setContentLocation, subjectFromQuery } from '@permissions/http-kit';
+import { byMethod, internalise, requesterOf, setContentLocation, subjectFromQuery } from '@permissions/http-kit';
 import type { MaintenanceCommands } from '../service';
 
 const collection = (req: Request, contents: unknown[]) => ({ kind: 'Collection', self: req.originalUrl, contents });
@@ -31,10 +31,11 @@ export function hierarchyRoutes(commands: MaintenanceCommands): Router {
         const properties = property === undefined ? [] : Array.isArray(property) ? property : [property];
         if (!properties.every((p): p is string => typeof p === 'string')) throw new BadRequestError('bad property');
         const requester = requesterOf(res);
+        const subject = internalise(resource, req.headers.host);
         const contents =
           properties.length === 0
-            ? await queries.heirs(resource, requester)
-            : await queries.heirsDetails(resource, properties, requester);
+            ? await queries.heirs(subject, requester)
+            : await queries.heirsDetails(subject, properties, requester);
         setContentLocation(req, res);
         res.json(collection(req, contents));
       },

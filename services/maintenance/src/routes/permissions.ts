@@ -9,7 +9,14 @@ import {
 } from '@permissions/http-kit';
 import type { MaintenanceCommands } from '../service';
 
-const location = (subject: string) => `/az-permissions?${subject}`;
+/**
+ * `/az-permissions?{subject}` as the original wrote it when the raw form reads back unchanged; otherwise (a `%`,
+ * `#`, `&`, `?`, space or non-ASCII character, or a leading `subject=`) the percent-encoded form (B22).
+ */
+function location(subject: string): string {
+  const rawIsExact = /^[\x21-\x7e]*$/.test(subject) && !/[%#&?]/.test(subject) && !subject.startsWith('subject=');
+  return `/az-permissions?${rawIsExact ? subject : encodeURIComponent(subject)}`;
+}
 
 /** `/az-permissions`: create, read, patch and delete permissions documents (reference §7.1–§7.4). */
 export function permissionsRoutes(commands: MaintenanceCommands): Router {

@@ -9,6 +9,8 @@ export interface CachingSourceOptions {
   /** How long "no document" is believed without asking again (CONTRACT §4.5). */
   negativeTtlMs: number;
   onLookup?: (result: 'hit' | 'miss' | 'negative') => void;
+  /** Monotonic clock in ms for the negative TTL; injectable so tests can pass the TTL without waiting. */
+  now?: () => number;
 }
 
 /** Frozen so that no caller can change what other requests will read. */
@@ -31,12 +33,15 @@ function deepFreeze<T>(value: T): T {
  * version an event already replaced.
  */
 export function createCachingSource(loader: AncestorLoader, options: CachingSourceOptions): DocumentSource {
-  const cache = new LRUCache<string, SubjectEntry>({ max: options.maxDocuments });
+  const clock = options.now;
+  const cache = new LRUCache<string, SubjectEntry>({
+    max: options.maxDocuments,
+    ...(clock ? { perf: { now: clock }, ttlResolution: 0 } : {}),
+  });
   const guard = createInvalidationGuard(Math.max(10_000, options.maxDocuments));
   const flights = createSingleFlight<string, Map<string, SubjectEntry | null>>();
 
-  async function fill(subjects: string[]): Promise<Map<string, SubjectEntry | null>> {
-    const started = guard.begin();
+  async function fill(subjects: string[], started: number): Promise<Map<string, SubjectEntry | null>> {
     const loaded = await loader(subjects);
     for (const [subject, entry] of loaded) {
       const frozen = entry?.document ? { document: freeze(entry.document), seq: entry.seq } : null;
@@ -48,8 +53,12 @@ export function createCachingSource(loader: AncestorLoader, options: CachingSour
     return loaded;
   }
 
-  /** Subjects reachable from `roots` known neither to the cache nor to `local`, walking through known documents. */
-  function unknownReachable(roots: string[], local: Map<string, SubjectEntry | null>): string[] {
+  /**
+   * Walks from `roots` through known documents, copying every entry met into `local` (the request's snapshot) and
+   * returning the subjects known neither there nor to the cache. Answering from the snapshot keeps one request
+   * consistent even if an event or the LRU removes an entry while it is being answered.
+   */
+  function snapshotReachable(roots: string[], local: Map<string, SubjectEntry | null>): string[] {
     const unknown: string[] = [];
     const seen = new Set<string>();
     const stack = [...roots];
@@ -57,10 +66,14 @@ export function createCachingSource(loader: AncestorLoader, options: CachingSour
       const subject = stack.pop() as string;
       if (seen.has(subject)) continue;
       seen.add(subject);
-      const entry = cache.get(subject) ?? local.get(subject);
+      let entry = local.get(subject);
       if (entry === undefined) {
-        unknown.push(subject);
-        continue;
+        entry = cache.get(subject);
+        if (entry === undefined) {
+          unknown.push(subject);
+          continue;
+        }
+        local.set(subject, entry);
       }
       if (entry?.document) for (const parent of parentsOf(entry.document)) stack.push(parent);
     }
@@ -69,26 +82,28 @@ export function createCachingSource(loader: AncestorLoader, options: CachingSour
 
   return {
     async load(subjects) {
-      // What this call loaded but could not cache (an invalidation raced the fill) still answers this call only.
       const local = new Map<string, SubjectEntry | null>();
-      let unknown = unknownReachable(subjects, local);
+      let unknown = snapshotReachable(subjects, local);
       if (options.onLookup) {
+        const missed = new Set(unknown);
         for (const s of subjects) {
-          options.onLookup(unknown.includes(s) ? 'miss' : cache.peek(s)?.document ? 'hit' : 'negative');
+          options.onLookup(missed.has(s) ? 'miss' : local.get(s)?.document ? 'hit' : 'negative');
         }
       }
       // Usually zero or one round trip: a fill brings every ancestor. Another round is needed only when an
       // ancestor was evicted while its heir stayed cached.
       for (let round = 0; unknown.length > 0 && round < 5; round++) {
-        const key = unknown.length === 1 ? unknown[0] : unknown.slice().sort().join('\n');
-        const loaded = await flights.run(key, () => fill(unknown));
+        // The epoch is part of the key: a caller arriving after an invalidation must not join a fill that started
+        // before it, or it would be answered from the version the event replaced (read-your-writes, B23).
+        const started = guard.begin();
+        const toLoad = unknown;
+        const key = `${started}\n${toLoad.length === 1 ? toLoad[0] : toLoad.slice().sort().join('\n')}`;
+        // What was loaded but not cached (an invalidation raced the fill) still answers this request.
+        const loaded = await flights.run(key, () => fill(toLoad, started));
         for (const [subject, entry] of loaded) local.set(subject, entry);
-        unknown = unknownReachable(subjects, local);
+        unknown = snapshotReachable(subjects, local);
       }
-      const lookup: DocumentLookup = (subject) => {
-        const entry = cache.get(subject) ?? local.get(subject);
-        return entry?.document ?? null;
-      };
+      const lookup: DocumentLookup = (subject) => local.get(subject)?.document ?? null;
       return lookup;
     },
     invalidate(subject, seq) {

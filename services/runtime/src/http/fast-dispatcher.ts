@@ -15,7 +15,7 @@ import {
   type TokenVerifier,
 } from '@permissions/http-kit';
 import type { Answerer } from '../questions/answerer';
-import { fromJsonBody, fromSearchParams, parseQuestion } from '../questions/parse-question';
+import { parseQuestion, rawFromJsonBody, rawFromSearchParams } from '../questions/parse-question';
 import { answerQuestion, QUESTION_ROUTES, type QuestionRoute } from './question-routes';
 
 export interface FastDispatcherDeps {
@@ -77,11 +77,14 @@ export function createFastDispatcher(deps: FastDispatcherDeps) {
       },
       deps.verifier,
     );
-    const source =
-      method === 'POST' && query === ''
-        ? fromJsonBody(await readJson(req, deps.bodyLimitBytes))
-        : (req.resume(), fromSearchParams(new URLSearchParams(query)));
-    const question = parseQuestion(source, route.resourceName, first(req.headers['x-min-event-sequence']));
+    let raw;
+    if (method === 'POST' && query === '') {
+      raw = rawFromJsonBody(await readJson(req, deps.bodyLimitBytes));
+    } else {
+      req.resume();
+      raw = rawFromSearchParams(query);
+    }
+    const question = parseQuestion(raw, route.resourceName, first(req.headers['x-min-event-sequence']));
     if (question.atLeast !== undefined && !(await deps.waitForSeq(question.atLeast))) {
       throw new UnavailableError(`this runtime has not yet applied event ${question.atLeast}; retry shortly`, {
         atLeast: question.atLeast,

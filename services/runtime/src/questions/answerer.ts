@@ -1,6 +1,7 @@
 import {
   allowedActions,
   allowedActionsWithRoles,
+  anyAllowed,
   checkInheritanceChange,
   combineAll,
   isAllowed,
@@ -40,7 +41,8 @@ export function createAnswerer(documents: DocumentSource, actors: ActorsSource) 
   async function answersFor(asked: Asked, action: string, evidence: Evidence): Promise<IsAllowedResult> {
     const { caller, teamsWithRoles } = await callerOf(asked.principal);
     const lookup = evidence === 'roles' ? () => null : await documents.load(asked.resources);
-    const result: IsAllowedResult = { allowed: null, scopes: {}, answers: {} };
+    // Null-prototype records: a resource may be any string, `__proto__` included.
+    const result: IsAllowedResult = { allowed: null, scopes: Object.create(null), answers: Object.create(null) };
     const answers: Answer[] = [];
     for (const resource of asked.resources) {
       let answer: Answer;
@@ -73,9 +75,7 @@ export function createAnswerer(documents: DocumentSource, actors: ActorsSource) 
     /** True when any resource is allowed; otherwise null (nobody granted) or false (every resource vetoed). */
     async areAnyAllowed(asked: Asked, action: string, evidence: Evidence): Promise<Answer> {
       const { answers } = await answersFor(asked, action, evidence);
-      const values = Object.values(answers);
-      if (values.some((a) => a === true)) return true;
-      return values.length > 0 && values.every((a) => a === false) ? false : null;
+      return anyAllowed(Object.values(answers));
     },
 
     async allowedActions(asked: Asked, evidence: Evidence): Promise<string[]> {

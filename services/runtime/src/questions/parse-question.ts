@@ -16,42 +16,45 @@ export interface Question {
   sharingSet: string[];
 }
 
-type Source = { get(name: string): unknown; all(name: string): unknown[]; has(name: string): boolean };
+const MAX_RESOURCES = 1000;
+type Raw = Record<string, unknown[]>;
 
-export function fromSearchParams(params: URLSearchParams): Source {
-  return { get: (n) => params.get(n) ?? undefined, all: (n) => params.getAll(n), has: (n) => params.has(n) };
+/** Groups query parameters by name without closures (this runs on every question). */
+export function rawFromSearchParams(query: string): Raw {
+  const raw: Raw = Object.create(null) as Raw;
+  for (const [name, value] of new URLSearchParams(query)) (raw[name] ??= []).push(value);
+  return raw;
 }
 
-export function fromJsonBody(body: unknown): Source {
+/** A JSON body's members, each as a list (a single value or an array). */
+export function rawFromJsonBody(body: unknown): Raw {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new BadRequestError('the request body must be a JSON object');
   }
-  const object = body as Record<string, unknown>;
-  const value = (n: string) => (Object.prototype.hasOwnProperty.call(object, n) ? object[n] : undefined);
-  return {
-    get: value,
-    all: (n) => {
-      const v = value(n);
-      return v === undefined ? [] : Array.isArray(v) ? v : [v];
-    },
-    has: (n) => value(n) !== undefined && value(n) !== false,
-  };
+  const raw: Raw = Object.create(null) as Raw;
+  for (const [name, value] of Object.entries(body)) {
+    if (value === undefined || value === null || value === false) continue;
+    raw[name] = Array.isArray(value) ? value : [value];
+  }
+  return raw;
 }
 
-const MAX_RESOURCES = 1000;
-
-function optionalString(source: Source, name: string): string | undefined {
-  const value = source.get(name);
-  if (value === undefined || value === null) return undefined;
+function optionalString(raw: Raw, name: string): string | undefined {
+  const values = raw[name];
+  if (values === undefined || values.length === 0) return undefined;
+  if (values.length > 1) throw new BadRequestError(`${name} must be given at most once`);
+  const value = values[0];
   if (typeof value !== 'string') throw new BadRequestError(`${name} must be a string`);
   return value;
 }
 
-function strings(source: Source, name: string): string[] {
-  const values = source.all(name);
+function strings(raw: Raw, name: string): string[] {
+  const values = raw[name];
+  if (values === undefined) return [];
   if (values.length > MAX_RESOURCES) throw new BadRequestError(`at most ${MAX_RESOURCES} ${name} values per request`);
-  for (const v of values)
+  for (const v of values) {
     if (typeof v !== 'string' || v === '') throw new BadRequestError(`${name} values must be non-empty strings`);
+  }
   return values as string[];
 }
 
@@ -59,28 +62,24 @@ function strings(source: Source, name: string): string[] {
  * Reads every parameter a question route may take; `resourceName` is `resource` or `baseAndPath`. Wrong types are
  * a 400 that names the parameter; nothing here depends on the route beyond that name.
  */
-export function parseQuestion(
-  source: Source,
-  resourceName: 'resource' | 'baseAndPath',
-  minSeqHeader?: string,
-): Question {
-  const atLeastText = optionalString(source, 'atLeast') ?? minSeqHeader;
+export function parseQuestion(raw: Raw, resourceName: 'resource' | 'baseAndPath', minSeqHeader?: string): Question {
+  const atLeastText = optionalString(raw, 'atLeast') ?? minSeqHeader;
   let atLeast: number | undefined;
   if (atLeastText !== undefined) {
-    if (!/^\d{1,15}$/.test(String(atLeastText))) throw new BadRequestError('atLeast must be a non-negative integer');
+    if (!/^\d{1,15}$/.test(atLeastText)) throw new BadRequestError('atLeast must be a non-negative integer');
     atLeast = Number(atLeastText);
   }
-  const property = optionalString(source, 'property');
+  const property = optionalString(raw, 'property');
   return {
-    resources: strings(source, resourceName),
-    user: optionalString(source, 'user'),
-    action: optionalString(source, 'action'),
+    resources: strings(raw, resourceName),
+    user: optionalString(raw, 'user'),
+    action: optionalString(raw, 'action'),
     property: property === undefined || property === '' ? '_self' : property,
-    withScopes: source.has('withScopes'),
-    withIndividualAnswers: source.has('withIndividualAnswers'),
+    withScopes: raw.withScopes !== undefined,
+    withIndividualAnswers: raw.withIndividualAnswers !== undefined,
     atLeast,
-    subject: optionalString(source, 'subject'),
-    sharingSet: strings(source, 'sharingSet'),
+    subject: optionalString(raw, 'subject'),
+    sharingSet: strings(raw, 'sharingSet'),
   };
 }
 

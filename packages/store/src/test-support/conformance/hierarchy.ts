@@ -106,6 +106,23 @@ export function describeHeirs(ctx: ConformanceContext): void {
     expect(await ctx.store().getHeirs(ctx.name('leaf'))).toEqual([]);
   });
 
+  test('transitive heirs: every depth, each once, sorted, never the subject even through a cycle', async () => {
+    const [root, b, a, grandchild, loop, unrelated] = ['root', 'b', 'a', 'grandchild', 'loop', 'unrelated'].map(
+      ctx.name,
+    );
+    await createDocuments(ctx.store(), [
+      documentFor(root, { parents: [loop] }),
+      documentFor(b, { parents: [root] }),
+      documentFor(a, { parents: [root, b] }),
+      documentFor(grandchild, { parents: [a] }),
+      documentFor(loop, { parents: [grandchild] }),
+      documentFor(unrelated, { parents: ['/elsewhere'] }),
+    ]);
+    expect(await ctx.store().getTransitiveHeirs(root)).toEqual([a, b, grandchild, loop].sort());
+    expect(await ctx.store().getTransitiveHeirs(grandchild)).toEqual([a, b, loop, root].sort());
+    expect(await ctx.store().getTransitiveHeirs(ctx.name('leaf'))).toEqual([]);
+  });
+
   test('an heir leaves the list when it stops inheriting or is deleted', async () => {
     const [root, stays, moves, goes] = ['root', 'stays', 'moves', 'goes'].map(ctx.name);
     const seqs = await createDocuments(ctx.store(), [
