@@ -14,8 +14,9 @@ export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 /**
  * What `pnpm start` adds when the environment leaves it out: an embedded Postgres under `.data/` (kept across
- * restarts), the development identity provider on a fixed port (so principals stay the same across restarts), and
- * an events secret shared by the processes it starts.
+ * restarts), the development identity provider on a fixed port (so principals stay the same across restarts), a
+ * stand-in legacy RBAC system with sample orgs (LEGACY_RBAC_URL), and an events secret shared by the processes it
+ * starts.
  */
 export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): Promise<PreparedEnvironment> {
   const added: Record<string, string> = {};
@@ -47,6 +48,15 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
         tokenFor: (username) => idp.tokenFor(username),
       };
       log.info({ issuer: idp.issuer }, 'development identity provider started');
+    }
+    if (!env.LEGACY_RBAC_URL) {
+      // A stand-in legacy RBAC system with two sample orgs, so the on-demand migration can be tried by hand.
+      const issuer = (added.AUTH_ISSUERS ?? env.AUTH_ISSUERS ?? '').split(',')[0].trim();
+      const { startLegacyRbac } = await import('@permissions/test-support/src/legacy-rbac');
+      const legacy = await startLegacyRbac({ port: Number(env.LEGACY_RBAC_PORT ?? 3298), issuer });
+      stops.push(() => legacy.close());
+      added.LEGACY_RBAC_URL = legacy.url;
+      log.info({ url: legacy.url, orgs: ['acme', 'globex'] }, 'stand-in legacy RBAC system started');
     }
     if (!env.EVENTS_SECRET) added.EVENTS_SECRET = randomBytes(32).toString('hex');
   } catch (err) {

@@ -15,7 +15,7 @@ import { createPgStore, createPool } from '@permissions/store';
 import { createMaintenanceService } from '@permissions/maintenance';
 import { createTeamsService } from '@permissions/teams';
 import { createRuntimeService } from '@permissions/runtime';
-import { createMigrationService } from '@permissions/migration';
+import { createMigrationService, createMigrationTrigger, type MigrationService } from '@permissions/migration';
 import { seedRootDocument } from './seed-root';
 
 export interface RunningServices {
@@ -80,11 +80,20 @@ export async function startServices(
   const deps = { store, pool, config, metrics, verifier, credentials, normaliser };
   const child = (component: ServiceName) => log.child({ component });
 
+  // Built first when it runs here, so that the runtime's migration trigger calls it in process (no HTTP hop).
+  const migration: MigrationService | undefined = names.includes('migration')
+    ? createMigrationService({ ...deps, log: child('migration') })
+    : undefined;
   const factories: Record<ServiceName, () => Service> = {
     maintenance: () => createMaintenanceService({ ...deps, log: child('maintenance') }),
     teams: () => createTeamsService({ ...deps, log: child('teams') }),
-    runtime: () => createRuntimeService({ ...deps, log: child('runtime') }),
-    migration: () => createMigrationService({ ...deps, log: child('migration') }),
+    runtime: () =>
+      createRuntimeService({
+        ...deps,
+        log: child('runtime'),
+        migration: createMigrationTrigger({ config, credentials, local: migration }),
+      }),
+    migration: () => migration ?? createMigrationService({ ...deps, log: child('migration') }),
   };
   const services = names.map((name) => factories[name]());
   const app = createHttpApp({
