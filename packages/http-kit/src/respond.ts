@@ -3,8 +3,9 @@ import { identityOf } from './auth-middleware';
 import { etagOf } from './etag';
 
 /** Header values must be printable ASCII; subjects are URLs chosen by clients, so anything else is escaped. */
+const PRINTABLE = /^[\x21-\x7e]*$/;
 export function headerSafe(value: string): string {
-  return value.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c));
+  return PRINTABLE.test(value) ? value : value.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c));
 }
 
 export interface WriteHeaders {

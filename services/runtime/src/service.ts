@@ -16,6 +16,7 @@ import { buildDocumentSource } from './document-source/build';
 import type { MigrationTrigger } from './document-source/migrating-loader';
 import { createFastDispatcher } from './http/fast-dispatcher';
 import { createAnswerer } from './questions/answerer';
+import { createDecisionMemo } from './questions/decision-memo';
 
 export interface RuntimeDeps {
   store: Store;
@@ -43,7 +44,8 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
     migration: deps.migration,
   });
   const actors = createActorsSource(deps.store, { max: config.cache.maxActors });
-  const answerer = createAnswerer(documents, actors);
+  const memo = createDecisionMemo({ max: config.cache.maxDocuments, ttlMs: config.timers.negativeCacheTtlMs });
+  const answerer = createAnswerer(documents, actors, memo);
   let listener: EventListener | undefined;
 
   const fastPath = createFastDispatcher({
@@ -94,11 +96,13 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
         onEvent: (event) => {
           if (event.topic === 'permissions') documents.invalidate(event.subject, event.seq);
           else actors.invalidate(event.members, event.seq);
+          memo.forgetAll();
         },
         onReset: () => {
           log.warn('fell behind the event retention window: dropping every cache');
           documents.reset();
           actors.reset();
+          memo.forgetAll();
         },
         log,
       });

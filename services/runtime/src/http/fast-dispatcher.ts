@@ -36,6 +36,17 @@ export interface FastDispatcherDeps {
  */
 export function createFastDispatcher(deps: FastDispatcherDeps) {
   const { log, metrics } = deps;
+  // prom-client hashes a label object on every observe; the few (method, status) pairs are resolved once.
+  const durations = new Map<string, { observe(seconds: number): void }>();
+  const durationOf = (method: string, status: number) => {
+    const key = `${method} ${status}`;
+    let child = durations.get(key);
+    if (child === undefined) {
+      child = metrics.httpDuration.labels({ service: 'runtime', method, status: String(status) });
+      durations.set(key, child);
+    }
+    return child;
+  };
   return function dispatch(req: IncomingMessage, res: ServerResponse): boolean {
     const url = pathAndQuery(req.url ?? '/');
     const q = url.indexOf('?');
@@ -54,10 +65,7 @@ export function createFastDispatcher(deps: FastDispatcherDeps) {
       })
       .finally(() => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        metrics.httpDuration.observe(
-          { service: 'runtime', method: req.method ?? '', status: String(res.statusCode) },
-          seconds,
-        );
+        durationOf(req.method ?? '', res.statusCode).observe(seconds);
         if (log.isLevelEnabled('debug'))
           log.debug({ reqId, method: req.method, url, status: res.statusCode }, 'request');
       });
