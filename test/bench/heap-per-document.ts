@@ -13,7 +13,10 @@ function typicalDocument(i: number) {
   const p = (n: number) => `${ISSUER}#${(i * 7 + n).toString(16).padStart(8, '0')}-5b2c-4d3e-9a51-0a1f3e6d7a01`;
   return {
     _subject: `https://api.example.com/v1/o/org${i % 100}/apps/app-${i}`,
-    _inheritsPermissionsOf: [`https://api.example.com/v1/o/org${i % 100}`, `/az-tm-amber-birch-${(i % 100).toString(16).padStart(24, "0")}`],
+    _inheritsPermissionsOf: [
+      `https://api.example.com/v1/o/org${i % 100}`,
+      `/az-tm-amber-birch-${(i % 100).toString(16).padStart(24, '0')}`,
+    ],
     _self: { read: [p(1), p(2)], update: [p(1)], delete: [p(1)], admin: [p(3)], govern: [p(3)] },
     _permissionsHeirs: { add: [p(1)], read: [p(2)], remove: [p(1)] },
     _metadata: { creator: p(1), created: new Date().toISOString(), sharedWith: [p(1), p(2), p(3)] },
@@ -28,7 +31,8 @@ async function main(): Promise<void> {
       const map = new Map<string, SubjectEntry | null>();
       for (const s of subjects) map.set(s, { document: typicalDocument(Number(s)), seq: Number(s) + 1 });
       // Parents are answered as absent so that only the N documents themselves are cached.
-      for (const s of subjects) for (const parent of typicalDocument(Number(s))._inheritsPermissionsOf) map.set(parent, null);
+      for (const s of subjects)
+        for (const parent of typicalDocument(Number(s))._inheritsPermissionsOf) map.set(parent, null);
       return map;
     },
     { maxDocuments: COUNT * 4, negativeTtlMs: 3_600_000 },
@@ -43,7 +47,13 @@ async function main(): Promise<void> {
   gc();
   const after = process.memoryUsage().heapUsed;
   const documents = source.stats().documents;
-  process.stdout.write(JSON.stringify({ documents: COUNT, cacheEntries: documents, bytesPerDocument: Math.round((after - before) / COUNT) }));
+  process.stdout.write(
+    JSON.stringify({
+      documents: COUNT,
+      cacheEntries: documents,
+      bytesPerDocument: Math.round((after - before) / COUNT),
+    }),
+  );
 }
 
 void main();

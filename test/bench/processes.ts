@@ -10,7 +10,12 @@ export interface Child {
 }
 
 /** Starts a TypeScript entry point in its own process (so load generator and server do not share a core). */
-export function startTs(entry: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Child {
+export function startTs(
+  entry: string,
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Child {
   const child = spawn(TSX, [...nodeArgs, path.join(REPO, entry), ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
