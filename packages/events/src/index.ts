@@ -25,3 +25,4 @@ export {
 export type { BroadcastHeaders } from './signature';
 export { Watermark } from './watermark';
 export type { SkippedRange } from './watermark';
+export { sharedEventsSecret } from './shared-secret';

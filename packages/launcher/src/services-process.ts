@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { attachBroadcaster, createBroadcaster, createEventGc } from '@permissions/events';
+import { attachBroadcaster, createBroadcaster, createEventGc, sharedEventsSecret } from '@permissions/events';
 import {
   createClientCredentials,
   createHttpApp,
@@ -39,7 +39,6 @@ export async function startServices(
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   if (config.authIssuers.length === 0)
     throw new Error('AUTH_ISSUERS is required: the issuers whose tokens are trusted');
-  if (!config.eventsSecret) throw new Error('EVENTS_SECRET is required: it authenticates event broadcasts');
   if (options.migrate !== false) {
     const { migrate } = await import('@permissions/store/src/migrate');
     await migrate(config.databaseUrl);
@@ -51,10 +50,15 @@ export async function startServices(
     idleInTransactionTimeoutMs: config.db.idleInTransactionTimeoutMs,
     applicationName: `permissions-${names.length === 1 ? names[0] : 'all-in-one'}`,
   });
+  if (!config.eventsSecret) {
+    log.warn('EVENTS_SECRET is not set: using the events secret stored in the database, shared by its processes');
+    config = { ...config, eventsSecret: await sharedEventsSecret(pool) };
+  }
+  const eventsSecret = config.eventsSecret as string;
   const baseStore = createPgStore(pool, { onHookError: (err) => log.warn({ err }, 'commit hook failed') });
   const broadcaster = createBroadcaster({
     pool,
-    secret: config.eventsSecret,
+    secret: eventsSecret,
     waitMs: config.timers.broadcastWaitMs,
     refreshMs: Math.min(config.timers.heartbeatMs, Math.max(100, Math.round(5000 / config.speedup))),
     log,
