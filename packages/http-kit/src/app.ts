@@ -4,6 +4,7 @@ import type { Logger } from './logging';
 import type { Metrics } from './metrics';
 import { requestIdOf } from './request-id';
 import { sendError } from './errors';
+import { internaliseBody } from './internalise';
 import { authenticationMiddleware, type TokenVerifierLike } from './auth-middleware';
 
 export interface HttpAppOptions {
@@ -91,6 +92,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
       },
     }),
   );
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.body !== undefined) {
+      const jsonPatch = /^application\/json-patch\+json/i.test(req.headers['content-type'] ?? '');
+      req.body = internaliseBody(req.body, req.headers.host, jsonPatch);
+    }
+    next();
+  });
 
   for (const router of options.routers) app.use(router);
 

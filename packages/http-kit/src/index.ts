@@ -12,3 +12,4 @@ export * from './patch';
 export * from './etag';
 export * from './raw-query';
 export * from './respond';
+export * from './internalise';

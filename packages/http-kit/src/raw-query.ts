@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { BadRequestError } from '@permissions/model/src/errors';
+import { internalise } from './internalise';
 
 /**
  * The resource named by a maintenance-style query string (reference §2.5, B22): the raw query string itself
@@ -35,15 +36,4 @@ function decodeIfEncoded(raw: string): string {
   } catch {
     throw new BadRequestError(`malformed percent-encoding in query string: ${raw.slice(0, 200)}`);
   }
-}
-
-/** Strips `http(s)://{host}` or `//{host}` of the request's own host, leaving a relative URL (reference §2.5). */
-export function internalise(value: string, host: string | undefined): string {
-  if (host === undefined) return value;
-  for (const prefix of [`http://${host}`, `https://${host}`, `//${host}`]) {
-    if (value.startsWith(prefix) && (value.length === prefix.length || value[prefix.length] === '/')) {
-      return value.slice(prefix.length) || '/';
-    }
-  }
-  return value;
 }

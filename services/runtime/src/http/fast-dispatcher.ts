@@ -8,6 +8,7 @@ import {
 import {
   authenticate,
   headerSafe,
+  internalise,
   requestIdOf,
   toHttpError,
   type Logger,
@@ -93,6 +94,13 @@ export function createFastDispatcher(deps: FastDispatcherDeps) {
       raw = rawFromSearchParams(query);
     }
     const question = parseQuestion(raw, route.resourceName, first(req.headers['x-min-event-sequence']));
+    const host = req.headers.host;
+    if (host !== undefined) {
+      // Reference §2.5: a URL of this server's own host names the same resource as its relative form.
+      question.resources = question.resources.map((r) => internalise(r, host));
+      question.sharingSet = question.sharingSet.map((r) => internalise(r, host));
+      if (question.subject !== undefined) question.subject = internalise(question.subject, host);
+    }
     if (question.atLeast !== undefined && !(await deps.waitForSeq(question.atLeast))) {
       throw new UnavailableError(`this runtime has not yet applied event ${question.atLeast}; retry shortly`, {
         atLeast: question.atLeast,

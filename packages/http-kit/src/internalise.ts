@@ -1,0 +1,60 @@
+/**
+ * The original's URL "internalisation" (reference §2.5): a URL of the request's own host is stored and compared
+ * in its relative form, so `http://{Host}/az-tm-x` and `/az-tm-x` are the same principal or resource.
+ */
+let lastHost = '';
+let lastPrefixes: string[] = [];
+function prefixesOf(host: string): string[] {
+  // One entry is enough (a server is mostly asked under one name) and cannot grow with attacker-chosen hosts.
+  if (host !== lastHost) {
+    lastHost = host;
+    lastPrefixes = [`http://${host}`, `https://${host}`, `//${host}`];
+  }
+  return lastPrefixes;
+}
+
+export function internalise(value: string, host: string | undefined): string {
+  if (host === undefined || host === '') return value;
+  const c = value.charCodeAt(0);
+  if (c !== 0x68 /* h */ && c !== 0x2f /* / */) return value;
+  for (const prefix of prefixesOf(host)) {
+    if (value.startsWith(prefix) && (value.length === prefix.length || value[prefix.length] === '/')) {
+      return value.slice(prefix.length) || '/';
+    }
+  }
+  return value;
+}
+
+const MAX_DEPTH = 64;
+
+/**
+ * Internalises every string of a JSON body in place (reference §2.5); for a JSON patch, only the `value` members of
+ * its operations, as the original did. Bodies deeper than any document needs are left alone here (validation
+ * refuses them where it matters).
+ */
+export function internaliseBody(body: unknown, host: string | undefined, jsonPatch: boolean): unknown {
+  if (host === undefined || host === '') return body;
+  if (jsonPatch) {
+    if (Array.isArray(body)) {
+      for (const op of body) {
+        if (op !== null && typeof op === 'object' && 'value' in op) {
+          (op as { value: unknown }).value = walk((op as { value: unknown }).value, host, 0);
+        }
+      }
+    }
+    return body;
+  }
+  return walk(body, host, 0);
+}
+
+function walk(value: unknown, host: string, depth: number): unknown {
+  if (typeof value === 'string') return internalise(value, host);
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = walk(value[i], host, depth + 1);
+    return value;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) object[key] = walk(object[key], host, depth + 1);
+  return value;
+}
