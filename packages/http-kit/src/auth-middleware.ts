@@ -1,9 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { authenticate, type VerifiedToken } from './auth';
+import { authenticate, type TokenVerifier, type VerifiedToken } from './auth';
 
-export interface TokenVerifierLike {
-  verify(token: string): Promise<VerifiedToken>;
-}
+export type TokenVerifierLike = TokenVerifier;
 
 /** Who is calling: the user of `Authorization` and the trusted client of `X-Client-Authorization` (reference §2.1). */
 export interface CallerIdentity {

@@ -16,7 +16,7 @@ function prefixesOf(host: string): string[] {
 export function internalise(value: string, host: string | undefined): string {
   if (host === undefined || host === '') return value;
   const c = value.charCodeAt(0);
-  if (c !== 0x68 /* h */ && c !== 0x2f /* / */) return value;
+  if ((c !== 0x68 /* h */ && c !== 0x2f) /* / */ || !value.includes(host)) return value;
   for (const prefix of prefixesOf(host)) {
     if (value.startsWith(prefix) && (value.length === prefix.length || value[prefix.length] === '/')) {
       return value.slice(prefix.length) || '/';

@@ -1,4 +1,4 @@
-export { authenticate, type Authenticated, type AuthHeaders } from './authenticate';
+export { authenticate, authenticatedFromCache, type Authenticated, type AuthHeaders } from './authenticate';
 export { createClientCredentials, type ClientCredentials, type ClientCredentialsOptions } from './client-credentials';
 export { createIssuerDiscovery, type IssuerDiscovery, type IssuerMetadata } from './issuer-discovery';
 export { EMAILS_PATH, IDS_PATH, queryIssuerUsers, type IssuerUser } from './issuer-ids-api';

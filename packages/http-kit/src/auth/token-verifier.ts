@@ -29,6 +29,8 @@ export interface VerifiedToken {
 
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
+  /** The token's verification if it was verified before and has not expired; never verifies (the hot path). */
+  peek(token: string): VerifiedToken | undefined;
 }
 
 export interface TokenVerifierOptions {
@@ -131,6 +133,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
 
   return {
+    peek(token) {
+      const cached = verified.get(token);
+      return cached !== undefined && cached.expiresAt * 1000 > now() ? cached : undefined;
+    },
     async verify(token) {
       const cached = verified.get(token);
       if (cached) {

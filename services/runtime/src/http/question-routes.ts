@@ -1,5 +1,6 @@
 import type { CallerIdentity } from '@permissions/http-kit';
-import type { Answerer, Evidence } from '../questions/answerer';
+import { anyAllowed } from '@permissions/model';
+import type { Answerer, Evidence, IsAllowedResult } from '../questions/answerer';
 import { principalAskedAbout, type AskerRule } from '../questions/askers';
 import { requireAction, type Question } from '../questions/parse-question';
 
@@ -17,23 +18,44 @@ interface QuestionRoute {
   resourceName: 'resource' | 'baseAndPath';
   rule: AskerRule;
   answer(question: Question, ctx: QuestionContext, principal: string | null): Promise<unknown>;
+  /**
+   * The same answer, synchronously, when everything it needs is remembered; undefined otherwise (the dispatcher
+   * then takes `answer`). Only for questions whose evaluation the decision memo covers.
+   */
+  remembered?(question: Question, answerer: Answerer, principal: string | null): unknown;
+}
+
+function isAllowedBody(q: Question, result: IsAllowedResult): unknown {
+  if (!q.withScopes && !q.withIndividualAnswers) return result.allowed;
+  return {
+    allowed: result.allowed,
+    scopes: q.withScopes ? byResource(result.resources, result.scopes) : null,
+    answers: q.withIndividualAnswers ? byResource(result.resources, result.answers) : null,
+  };
+}
+
+/** `{resource: value}` as the original answered; null prototype, since a resource may be any string (`__proto__`). */
+function byResource<T>(resources: string[], values: T[]): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (let i = 0; i < resources.length; i++) record[resources[i]] = values[i];
+  return record;
 }
 
 const isAllowed =
   (evidence: Evidence) =>
   async (q: Question, ctx: QuestionContext, principal: string | null): Promise<unknown> => {
     const action = requireAction(q, ctx.url);
-    const result = await ctx.answerer.isAllowed(
-      { principal, resources: q.resources, property: q.property },
-      action,
-      evidence,
-    );
-    if (!q.withScopes && !q.withIndividualAnswers) return result.allowed;
-    return {
-      allowed: result.allowed,
-      scopes: q.withScopes ? result.scopes : null,
-      answers: q.withIndividualAnswers ? result.answers : null,
-    };
+    const asked = { principal, resources: q.resources, property: q.property };
+    return isAllowedBody(q, await ctx.answerer.isAllowed(asked, action, evidence));
+  };
+
+const isAllowedRemembered =
+  (evidence: Evidence) =>
+  (q: Question, answerer: Answerer, principal: string | null): unknown => {
+    if (q.action === undefined || q.action === '') return undefined;
+    const asked = { principal, resources: q.resources, property: q.property };
+    const result = answerer.rememberedAnswers(asked, q.action, evidence);
+    return result === undefined ? undefined : isAllowedBody(q, result);
   };
 
 const areAny =
@@ -41,6 +63,15 @@ const areAny =
   async (q: Question, ctx: QuestionContext, principal: string | null): Promise<unknown> => {
     const action = requireAction(q, ctx.url);
     return ctx.answerer.areAnyAllowed({ principal, resources: q.resources, property: q.property }, action, evidence);
+  };
+
+const areAnyRemembered =
+  (evidence: Evidence) =>
+  (q: Question, answerer: Answerer, principal: string | null): unknown => {
+    if (q.action === undefined || q.action === '') return undefined;
+    const asked = { principal, resources: q.resources, property: q.property };
+    const result = answerer.rememberedAnswers(asked, q.action, evidence);
+    return result === undefined ? undefined : anyAllowed(result.answers);
   };
 
 const allowedActions =
@@ -60,36 +91,42 @@ export const QUESTION_ROUTES: Record<string, QuestionRoute> = {
     resourceName: 'resource',
     rule: 'self-or-delegated',
     answer: isAllowed('all'),
+    remembered: isAllowedRemembered('all'),
   },
   '/az-is-allowed-for-resource': {
     methods: ['GET', 'POST'],
     resourceName: 'resource',
     rule: 'self-or-delegated',
     answer: isAllowed('documents'),
+    remembered: isAllowedRemembered('documents'),
   },
   '/az-is-allowed-for-base-and-path': {
     methods: ['GET', 'POST'],
     resourceName: 'baseAndPath',
     rule: 'self-or-delegated',
     answer: isAllowed('roles'),
+    remembered: isAllowedRemembered('roles'),
   },
   '/az-are-any-allowed': {
     methods: ['GET', 'POST'],
     resourceName: 'resource',
     rule: 'self-or-nobody',
     answer: areAny('all'),
+    remembered: areAnyRemembered('all'),
   },
   '/az-are-any-resources-allowed': {
     methods: ['GET', 'POST'],
     resourceName: 'resource',
     rule: 'self-or-nobody',
     answer: areAny('documents'),
+    remembered: areAnyRemembered('documents'),
   },
   '/az-are-any-base-and-paths-allowed': {
     methods: ['GET', 'POST'],
     resourceName: 'baseAndPath',
     rule: 'self-or-nobody',
     answer: areAny('roles'),
+    remembered: areAnyRemembered('roles'),
   },
   '/az-allowed-actions': {
     methods: ['GET'],

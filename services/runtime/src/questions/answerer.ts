@@ -15,7 +15,7 @@ import {
 } from '@permissions/model';
 import type { DocumentSource } from '../document-source/types';
 import type { ActorsSource } from '../actors-source';
-import { memoKey, type DecisionMemo } from './decision-memo';
+import { askerKey, type DecisionMemo } from './decision-memo';
 
 /** Which evidence a route uses: documents and the role fallback, documents only, or team roles only. */
 export type Evidence = 'all' | 'documents' | 'roles';
@@ -26,10 +26,12 @@ export interface Asked {
   property: string;
 }
 
+/** Answers aligned with the resources asked about (index i answers resources[i]). */
 export interface IsAllowedResult {
   allowed: Answer;
-  scopes: Record<string, string[]>;
-  answers: Record<string, Answer>;
+  resources: string[];
+  answers: Answer[];
+  scopes: string[][];
 }
 
 /** Answers the runtime's questions from the cached sources with the pure engine, remembering answers. */
@@ -39,63 +41,64 @@ export function createAnswerer(documents: DocumentSource, actors: ActorsSource, 
     return { caller: { principal, teams: entry.teams }, teamsWithRoles: entry.teamsWithRoles };
   }
 
-  async function answersFor(asked: Asked, action: string, evidence: Evidence): Promise<IsAllowedResult> {
-    const { principal, property, resources } = asked;
-    // Null-prototype records: a resource may be any string, `__proto__` included.
-    const result: IsAllowedResult = { allowed: null, scopes: Object.create(null), answers: Object.create(null) };
+  /** The answers when every one is remembered, synchronously; undefined as soon as one is not. */
+  function rememberedAnswers(asked: Asked, action: string, evidence: Evidence): IsAllowedResult | undefined {
+    const { resources } = asked;
+    const remembered = memo.asker(askerKey(asked.principal, asked.property, action, evidence));
+    if (remembered === undefined) return undefined;
+    const now = Date.now();
     const answers: Answer[] = new Array(resources.length);
+    const scopes: string[][] = new Array(resources.length);
+    for (let i = 0; i < resources.length; i++) {
+      const hit = remembered.answers.get(resources[i]);
+      if (hit === undefined || hit.expiresAt <= now) return undefined;
+      answers[i] = hit.answer;
+      scopes[i] = hit.scopes;
+    }
+    return { allowed: resources.length === 0 ? null : combineAll(answers), resources, answers, scopes };
+  }
+
+  async function answersFor(asked: Asked, action: string, evidence: Evidence): Promise<IsAllowedResult> {
+    const remembered = rememberedAnswers(asked, action, evidence);
+    if (remembered !== undefined) return remembered;
+    const { principal, property, resources } = asked;
+    const key = askerKey(principal, property, action, evidence);
+    const answers: Answer[] = new Array(resources.length);
+    const scopes: string[][] = new Array(resources.length);
     const generation = memo.generation();
     const now = Date.now();
-    let missed: number[] | undefined;
+    // Documents first: loading them may import a legacy org on demand, whose new teams the caller's actors must
+    // then include (the import's events have invalidated them by the time the load returns).
+    const lookup = evidence === 'roles' ? () => null : await documents.load(resources);
+    const { caller, teamsWithRoles } = await callerOf(principal);
     for (let i = 0; i < resources.length; i++) {
-      const hit = memo.get(memoKey(principal, property, action, evidence, resources[i]), now);
-      if (hit === undefined) (missed ??= []).push(i);
-      else {
-        answers[i] = hit.answer;
-        result.answers[resources[i]] = hit.answer;
-        result.scopes[resources[i]] = hit.scopes;
+      const resource = resources[i];
+      if (evidence === 'roles') {
+        const role = property === '_self' ? roleDecision(teamsWithRoles, resource, action) : undefined;
+        answers[i] = role?.allowed ? true : null;
+        scopes[i] = role?.allowed && role.base !== undefined ? [role.base] : [];
+      } else {
+        const query = { property, action };
+        const decided =
+          evidence === 'all'
+            ? isAllowed(lookup, resource, query, caller, teamsWithRoles)
+            : isAllowedByDocuments(lookup, resource, query, caller);
+        answers[i] = decided.allowed;
+        scopes[i] = decided.scopes;
       }
+      memo.set(key, resource, answers[i], scopes[i], generation, now);
     }
-    if (missed !== undefined) {
-      // Documents first: loading them may import a legacy org on demand, whose new teams the caller's actors must
-      // then include (the import's events have invalidated them by the time the load returns).
-      const lookup = evidence === 'roles' ? () => null : await documents.load(missed.map((i) => resources[i]));
-      const { caller, teamsWithRoles } = await callerOf(principal);
-      for (const i of missed) {
-        const resource = resources[i];
-        let answer: Answer;
-        let scopes: string[];
-        if (evidence === 'roles') {
-          const role = property === '_self' ? roleDecision(teamsWithRoles, resource, action) : { allowed: false };
-          answer = role.allowed ? true : null;
-          scopes = 'base' in role && role.base !== undefined && role.allowed ? [role.base] : [];
-        } else {
-          const query = { property, action };
-          const decided =
-            evidence === 'all'
-              ? isAllowed(lookup, resource, query, caller, teamsWithRoles)
-              : isAllowedByDocuments(lookup, resource, query, caller);
-          answer = decided.allowed;
-          scopes = decided.scopes;
-        }
-        memo.set(memoKey(principal, property, action, evidence, resource), answer, scopes, generation, now);
-        answers[i] = answer;
-        result.answers[resource] = answer;
-        result.scopes[resource] = scopes;
-      }
-    }
-    result.allowed = resources.length === 0 ? null : combineAll(answers);
-    return result;
+    return { allowed: resources.length === 0 ? null : combineAll(answers), resources, answers, scopes };
   }
 
   return {
     callerOf,
     isAllowed: answersFor,
+    rememberedAnswers,
 
     /** True when any resource is allowed; otherwise null (nobody granted) or false (every resource vetoed). */
     async areAnyAllowed(asked: Asked, action: string, evidence: Evidence): Promise<Answer> {
-      const { answers } = await answersFor(asked, action, evidence);
-      return anyAllowed(Object.values(answers));
+      return anyAllowed((await answersFor(asked, action, evidence)).answers);
     },
 
     async allowedActions(asked: Asked, evidence: Evidence): Promise<string[]> {
