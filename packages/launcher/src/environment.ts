@@ -34,7 +34,7 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
     if (!env.AUTH_ISSUERS) {
       const { startDevIdp, DEFAULT_CLIENT } = await import('@permissions/test-support/src/idp');
       const port = Number(env.DEV_IDP_PORT ?? 3299);
-      const idp = await startDevIdp({ port });
+      const idp = await onFixedPortOrAny(port, log, 'development identity provider', (p) => startDevIdp({ port: p }));
       stops.push(() => idp.close());
       added.AUTH_ISSUERS = idp.issuer;
       added.PERMISSIONS_CLIENT_ID = env.PERMISSIONS_CLIENT_ID ?? DEFAULT_CLIENT.clientId;
@@ -53,7 +53,9 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
       // A stand-in legacy RBAC system with two sample orgs, so the on-demand migration can be tried by hand.
       const issuer = (added.AUTH_ISSUERS ?? env.AUTH_ISSUERS ?? '').split(',')[0].trim();
       const { startLegacyRbac } = await import('@permissions/test-support/src/legacy-rbac');
-      const legacy = await startLegacyRbac({ port: Number(env.LEGACY_RBAC_PORT ?? 3298), issuer });
+      const legacy = await onFixedPortOrAny(Number(env.LEGACY_RBAC_PORT ?? 3298), log, 'stand-in legacy RBAC', (p) =>
+        startLegacyRbac({ port: p, issuer }),
+      );
       stops.push(() => legacy.close());
       added.LEGACY_RBAC_URL = legacy.url;
       log.info({ url: legacy.url, orgs: ['acme', 'globex'] }, 'stand-in legacy RBAC system started');
@@ -70,4 +72,23 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
       for (const stop of stops.reverse()) await stop().catch((err) => log.error({ err }, 'stop failed'));
     },
   };
+}
+
+/**
+ * Development stand-ins listen on fixed ports so that their URLs (and so the principals of the dev users) stay
+ * the same across restarts; when the port is taken, a free one is better than not starting at all.
+ */
+async function onFixedPortOrAny<T>(
+  port: number,
+  log: Logger,
+  what: string,
+  start: (port: number) => Promise<T>,
+): Promise<T> {
+  try {
+    return await start(port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    log.warn({ port }, `port ${port} is taken: the ${what} listens on a free port instead`);
+    return start(0);
+  }
 }

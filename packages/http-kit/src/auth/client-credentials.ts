@@ -44,28 +44,42 @@ export function createClientCredentials(options: ClientCredentialsOptions): Clie
   const tokens = new Map<string, { token: string; renewAt: number }>();
   const pending = new Map<string, Promise<string>>();
 
+  async function postClientCredentials(endpoint: string, method: 'basic' | 'post'): Promise<unknown> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (method === 'post') {
+      form.set('client_id', options.clientId);
+      form.set('client_secret', options.clientSecret);
+    }
+    const response = await axios.post<unknown>(endpoint, form.toString(), {
+      timeout: fetchTimeoutMs,
+      maxRedirects: 0,
+      ...(method === 'basic' ? { auth: { username: options.clientId, password: options.clientSecret } } : {}),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    });
+    return response.data;
+  }
+
   async function requestToken(issuer: string): Promise<string> {
     const { tokenEndpoint } = await discovery.metadata(issuer);
-    if (!tokenEndpoint) {
-      throw new UnavailableError(`identity provider ${issuer} has no token endpoint`, { reason: 'no token_endpoint' });
-    }
+    // The original exchanged client credentials at {issuer}/oauth/token (reference §9.1): used when discovery
+    // names no token endpoint.
+    const endpoint = tokenEndpoint?.href ?? `${issuer.replace(/\/+$/, '')}/oauth/token`;
     let body: unknown;
     try {
-      // client_secret_basic is the method every OAuth server must support (RFC 6749 §2.3.1).
-      const response = await axios.post<unknown>(
-        tokenEndpoint.href,
-        new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-        {
-          timeout: fetchTimeoutMs,
-          maxRedirects: 0,
-          auth: { username: options.clientId, password: options.clientSecret },
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        },
-      );
-      body = response.data;
+      body = await postClientCredentials(endpoint, 'basic');
     } catch (err) {
-      // Our own client being refused is our problem, not the caller's: 503, never 401.
-      throw new UnavailableError(`could not obtain a client token from ${issuer}`, { reason: describeFailure(err) });
+      // client_secret_basic is the method every OAuth server must support (RFC 6749 §2.3.1), but some accept only
+      // the credentials in the form: an explicit refusal of Basic is retried that way, once.
+      const status = axios.isAxiosError(err) ? err.response?.status : undefined;
+      try {
+        if (status !== 400 && status !== 401) throw err;
+        body = await postClientCredentials(endpoint, 'post');
+      } catch (retryErr) {
+        // Our own client being refused is our problem, not the caller's: 503, never 401.
+        throw new UnavailableError(`could not obtain a client token from ${issuer}`, {
+          reason: describeFailure(retryErr),
+        });
+      }
     }
     const parsed = TokenResponseSchema.safeParse(body);
     if (!parsed.success) {
