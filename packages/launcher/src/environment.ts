@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '@permissions/http-kit';
 
@@ -14,9 +13,9 @@ export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 /**
  * What `pnpm start` adds when the environment leaves it out: an embedded Postgres under `.data/` (kept across
- * restarts), the development identity provider on a fixed port (so principals stay the same across restarts), a
- * stand-in legacy RBAC system with sample orgs (LEGACY_RBAC_URL), and an events secret shared by the processes it
- * starts.
+ * restarts), the development identity provider on a fixed port (so principals stay the same across restarts) and a
+ * stand-in legacy RBAC system with sample orgs (LEGACY_RBAC_URL). Without EVENTS_SECRET every process uses the
+ * secret stored in the database, so runtimes started later with `start:service` agree with it too.
  */
 export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): Promise<PreparedEnvironment> {
   const added: Record<string, string> = {};
@@ -60,7 +59,6 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
       added.LEGACY_RBAC_URL = legacy.url;
       log.info({ url: legacy.url, orgs: ['acme', 'globex'] }, 'stand-in legacy RBAC system started');
     }
-    if (!env.EVENTS_SECRET) added.EVENTS_SECRET = randomBytes(32).toString('hex');
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
