@@ -2,6 +2,7 @@ import { actionMapOf, SELF } from './action-maps';
 import { reachableDocuments } from './ancestor-walk';
 import { excludedByValidIssuers, forbidsWidening, grantingEntry } from './opinion';
 import { unique } from './plain-data';
+import { basesReaching } from './role-reach';
 import { roleActions, teamsOfCaller } from './roles';
 import type { Caller, DocumentLookup, PermissionsDocument, TeamWithId } from './types';
 
@@ -69,7 +70,8 @@ export function allowedActionsWithRoles(
   const fromDocuments = allowedActions(lookup, subject, property, caller);
   if (fromDocuments.restricted || (property ?? SELF) !== SELF) return fromDocuments;
   const teams = teamsOfCaller(teamsWithRoles, caller);
-  return { actions: unique([...fromDocuments.actions, ...roleActions(teams, subject)]), restricted: false };
+  const roles = roleActions(teams, subject, basesReaching(lookup, subject));
+  return { actions: unique([...fromDocuments.actions, ...roles]), restricted: false };
 }
 
 function isString(value: unknown): value is string {

@@ -16,6 +16,7 @@ export {
   parentsOf,
 } from './action-maps';
 export { MAX_DOCUMENT_BYTES, documentSize, assertDocumentSize } from './document-size';
+export { MAX_JSON_DEPTH, RESERVED_MEMBER_NAMES, assertSafeJson } from './safe-json';
 export { validateDocument } from './validate-document';
 export { principalsToNormalise, mapPrincipals } from './document-principals';
 export { buildMetadata, sharedWithOf, type MetadataContext } from './metadata';
@@ -47,6 +48,7 @@ export {
   type RoleDecision,
   type RoleMatch,
 } from './roles';
+export { basesReaching, type BaseFilter } from './role-reach';
 export { isAllowed, type IsAllowedAnswer } from './is-allowed';
 export { allowedActions, allowedActionsWithRoles, grantedActions, type AllowedActions } from './allowed-actions';
 export {

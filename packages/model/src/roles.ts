@@ -1,6 +1,9 @@
 import { isPlainObject, ownValue, unique } from './plain-data';
 import { actorsOf } from './principals';
+import type { BaseFilter } from './role-reach';
 import type { Caller, Roles, TeamWithId } from './types';
+
+const EVERY_BASE: BaseFilter = () => true;
 
 /**
  * Role fallback (reference §6.4) with the fixes of W2 and tie order. For one team:
@@ -54,12 +57,17 @@ export function patternMatches(pattern: string, rest: string): boolean {
   );
 }
 
-/** The decisive match of one team's roles for `resource`, if any. */
-export function matchTeamRoles(teamId: string, roles: unknown, resource: string): RoleMatch | undefined {
+/** The decisive match of one team's roles for `resource`, if any; bases `applies` refuses are skipped. */
+export function matchTeamRoles(
+  teamId: string,
+  roles: unknown,
+  resource: string,
+  applies: BaseFilter = EVERY_BASE,
+): RoleMatch | undefined {
   if (!isPlainObject(roles)) return undefined;
   for (const [base, patterns] of Object.entries(roles as Roles)) {
     const rest = restAfterBase(base, resource);
-    if (rest === undefined || !isPlainObject(patterns)) continue;
+    if (rest === undefined || !isPlainObject(patterns) || !applies(base)) continue;
     const candidates = Object.keys(patterns).filter((pattern) => pattern.startsWith('/'));
     const pattern = sortPatterns(candidates).find((candidate) => patternMatches(candidate, rest));
     if (pattern === undefined) continue;
@@ -75,10 +83,14 @@ export function matchTeamRoles(teamId: string, roles: unknown, resource: string)
 }
 
 /** The decisive match of every team that has one, in team order. */
-export function roleMatches(teams: readonly TeamWithId[], resource: string): RoleMatch[] {
+export function roleMatches(
+  teams: readonly TeamWithId[],
+  resource: string,
+  applies: BaseFilter = EVERY_BASE,
+): RoleMatch[] {
   const matches: RoleMatch[] = [];
   for (const { id, team } of teams) {
-    const match = matchTeamRoles(id, ownValue(team, 'roles'), resource);
+    const match = matchTeamRoles(id, ownValue(team, 'roles'), resource, applies);
     if (match !== undefined) matches.push(match);
   }
   return matches;
@@ -93,16 +105,25 @@ export interface RoleDecision {
 }
 
 /** Whether some team's roles grant `action` on `resource`; the first granting team (in order) is reported. */
-export function roleDecision(teams: readonly TeamWithId[], resource: string, action: string): RoleDecision {
-  const match = roleMatches(teams, resource).find((candidate) => candidate.actions.includes(action));
+export function roleDecision(
+  teams: readonly TeamWithId[],
+  resource: string,
+  action: string,
+  applies: BaseFilter = EVERY_BASE,
+): RoleDecision {
+  const match = roleMatches(teams, resource, applies).find((candidate) => candidate.actions.includes(action));
   return match === undefined
     ? { allowed: false }
     : { allowed: true, base: match.base, teamId: match.teamId, pattern: match.pattern };
 }
 
 /** Union of the actions every team's roles grant on `resource`, in first-seen order. */
-export function roleActions(teams: readonly TeamWithId[], resource: string): string[] {
-  return unique(roleMatches(teams, resource).flatMap((match) => match.actions));
+export function roleActions(
+  teams: readonly TeamWithId[],
+  resource: string,
+  applies: BaseFilter = EVERY_BASE,
+): string[] {
+  return unique(roleMatches(teams, resource, applies).flatMap((match) => match.actions));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isActionMapProperty, PERMISSIONS_HEIRS, SELF } from './action-maps';
 import { assertDocumentSize } from './document-size';
 import { BadRequestError } from './errors';
+import { assertSafeJson } from './safe-json';
 import { copyJson, isPlainObject, isStringArray, ownValue, setOwn, unique, type PlainObject } from './plain-data';
 import type { ActionMap, Constraints, PermissionsDocument } from './types';
 
@@ -18,6 +19,7 @@ import type { ActionMap, Constraints, PermissionsDocument } from './types';
  */
 export function validateDocument(input: unknown): PermissionsDocument {
   if (!isPlainObject(input)) throw new BadRequestError('invalid JSON: a permissions document must be a JSON object');
+  assertSafeJson(input, 'the permissions document');
   const subject = validateSubject(input);
   const doc: PlainObject = {};
   for (const [property, value] of Object.entries(input)) {

@@ -1,5 +1,6 @@
 import { assertDocumentSize } from './document-size';
 import { BadRequestError } from './errors';
+import { assertSafeJson } from './safe-json';
 import { copyJson, isPlainObject, isStringArray, setOwn, unique, type PlainObject } from './plain-data';
 import { TEAM_PREFIX, type Roles, type Team } from './types';
 
@@ -16,6 +17,7 @@ const SERVER_STAMPS = ['creator', 'created', 'modifier', 'modified'] as const;
  */
 export function validateTeam(input: unknown): Team {
   if (!isPlainObject(input)) throw new BadRequestError('invalid JSON: a team must be a JSON object');
+  assertSafeJson(input, 'the team');
   if (input.isA !== 'Team') throw new BadRequestError('invalid JSON: "isA" property not set to "Team"');
   for (const stamp of SERVER_STAMPS) {
     if (Object.prototype.hasOwnProperty.call(input, stamp)) {

@@ -84,9 +84,21 @@ describe('allowedActionsWithRoles', () => {
   const alice = caller(ALICE, [TEAM]);
 
   test('adds role actions when nothing is restricted and the property is _self', () => {
-    const lookup = lookupOf({ _subject: `${ACME}/x`, _self: { update: [ALICE], read: [ALICE], govern: [BOB] } });
+    const lookup = lookupOf(
+      {
+        _subject: `${ACME}/x`,
+        _self: { update: [ALICE], read: [ALICE], govern: [BOB] },
+        _inheritsPermissionsOf: [ACME],
+      },
+      { _subject: `${ACME}/own`, _self: { update: [ALICE], govern: [BOB] } },
+    );
     expect(allowedActionsWithRoles(lookup, `${ACME}/x`, undefined, alice, [roles])).toEqual({
       actions: ['update', 'read', 'deploy'],
+      restricted: false,
+    });
+    // A document that does not inherit from the base is not covered by the base's roles.
+    expect(allowedActionsWithRoles(lookup, `${ACME}/own`, undefined, alice, [roles])).toEqual({
+      actions: ['update'],
       restricted: false,
     });
     expect(allowedActionsWithRoles(lookup, `${ACME}/x`, 'kvm', alice, [roles])).toEqual({

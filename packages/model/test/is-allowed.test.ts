@@ -9,7 +9,9 @@ const alice = caller(ALICE, [RED]);
 describe('isAllowed: documents, then role fallback', () => {
   const lookup = lookupOf(
     { _subject: `${ACME}/granted`, _self: { read: [ALICE], govern: [BOB] } },
-    { _subject: `${ACME}/silent`, _self: { govern: [BOB] } },
+    { _subject: ACME, _self: { govern: [BOB] } },
+    { _subject: `${ACME}/silent`, _self: { govern: [BOB] }, _inheritsPermissionsOf: [ACME] },
+    { _subject: `${ACME}/squatted`, _self: { govern: [BOB] } },
     { _subject: `${ACME}/vetoed`, _self: { govern: [BOB] }, _constraints: { wideningForbidden: true } },
   );
 
@@ -27,6 +29,24 @@ describe('isAllowed: documents, then role fallback', () => {
     expect(answer.allowed).toBe(true);
     expect(answer.scopes).toEqual([`${ACME}/silent`, ACME]);
     expect(answer.role).toEqual({ allowed: true, base: ACME, teamId: RED, pattern: '/' });
+  });
+
+  test("a role does not decide for a document that does not inherit from the role's base", () => {
+    // Whoever governs a URL prefix must not gain control of documents below it that other users own.
+    const answer = isAllowed(lookup, `${ACME}/squatted`, { action: 'read' }, alice, [readers]);
+    expect(answer.allowed).toBeNull();
+    expect(answer.role).toBeUndefined();
+    const governor: TeamWithId = {
+      id: RED,
+      team: { isA: 'Team', members: [ALICE], roles: { [ACME]: { '/*': ['govern'] } } },
+    };
+    expect(isAllowed(lookup, `${ACME}/squatted`, { action: 'govern' }, alice, [governor]).allowed).toBeNull();
+    expect(isAllowed(lookup, `${ACME}/silent`, { action: 'govern' }, alice, [governor]).allowed).toBe(true);
+  });
+
+  test("a document whose inherited base document is gone still lets the base's roles decide", () => {
+    const orphan = lookupOf({ _subject: `${ACME}/orphan`, _self: { govern: [BOB] }, _inheritsPermissionsOf: [ACME] });
+    expect(isAllowed(orphan, `${ACME}/orphan`, { action: 'read' }, alice, [readers]).allowed).toBe(true);
   });
 
   test('a resource without any document can be granted by a role', () => {

@@ -45,10 +45,12 @@ export function migrationRoutes(commands: MigrationCommands): Router {
 
 function resourceOf(req: Request): string {
   const body: unknown = req.body;
-  const resource =
-    body !== null && typeof body === 'object' && !Array.isArray(body)
-      ? (body as Record<string, unknown>).resource
-      : undefined;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new BadRequestError('the request body must be a JSON object: {"resource": "<URL>"}');
+  }
+  const resource = Object.prototype.hasOwnProperty.call(body, 'resource')
+    ? (body as Record<string, unknown>).resource
+    : undefined;
   if (resource === undefined || resource === null || resource === '') {
     throw new BadRequestError('json property resource is required');
   }

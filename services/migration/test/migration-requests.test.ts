@@ -47,7 +47,7 @@ test.each([
   ['no resource', { other: 1 }, 'json property resource is required'],
   ['an empty resource', { resource: '' }, 'json property resource is required'],
   ['a number', { resource: 42 }, 'json property resource must be a string (a URL)'],
-  ['an array body', [1], 'json property resource is required'],
+  ['an array body', [1], 'the request body must be a JSON object: {"resource": "<URL>"}'],
 ])('%s: 400', async (_name, body, msg) => {
   const res = await t.request('alice', 'migration-request', body);
   expect(res.status).toBe(400);

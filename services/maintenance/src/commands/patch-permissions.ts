@@ -7,8 +7,8 @@ import {
   validateDocument,
   type PermissionsDocument,
 } from '@permissions/model';
-import { BadRequestError, NotFoundError, PreconditionFailedError } from '@permissions/model/src/errors';
-import { applyPatchBody, etagOf, seqFromIfMatch } from '@permissions/http-kit';
+import { BadRequestError, NotFoundError } from '@permissions/model/src/errors';
+import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { CommandContext, Requester } from './context';
 import { normaliseDocument } from '@permissions/authorizer';
 
@@ -39,11 +39,7 @@ export function createPatchPermissions(ctx: CommandContext) {
       const { _metadata: previousMetadata, ...current } = stored.document;
       const patched: unknown = applyPatchBody(input.contentType, current, input.patch);
 
-      const ifMatch = seqFromIfMatch(input.ifMatch);
-      if (ifMatch === undefined) throw new PreconditionFailedError('missing If-Match header');
-      if (ifMatch !== stored.seq) {
-        throw new PreconditionFailedError(`If-Match header does not match etag ${etagOf(stored.seq)}`);
-      }
+      assertIfMatch(input.ifMatch, stored.seq);
 
       // A JSON patch may replace the whole document (path ""), even by null or a number.
       if (!isPlainObject(patched)) throw new BadRequestError('the patched permissions document must be a JSON object');

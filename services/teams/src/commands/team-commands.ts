@@ -1,12 +1,12 @@
-import { validateTeam, type Team } from '@permissions/model';
+import { isPlainObject, validateTeam, type Team } from '@permissions/model';
 import {
+  BadRequestError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  PreconditionFailedError,
   UnauthorizedError,
 } from '@permissions/model/src/errors';
-import { applyPatchBody, etagOf, seqFromIfMatch } from '@permissions/http-kit';
+import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { StoredTeam } from '@permissions/store';
 import type { TeamsContext, Requester } from './context';
 import { authorizeRoles } from './roles-authorization';
@@ -44,12 +44,11 @@ export function createTeamCommands(ctx: TeamsContext) {
       const stored = await load(input.id);
       const caller = await ctx.authorizer.callerOf(acting(input.requester));
       await ctx.authorizer.require(input.id, { action: 'update' }, caller);
-      const ifMatch = seqFromIfMatch(input.ifMatch);
-      if (ifMatch === undefined) throw new PreconditionFailedError('missing If-Match header');
-      if (ifMatch !== stored.seq)
-        throw new PreconditionFailedError(`If-Match header does not match etag ${etagOf(stored.seq)}`);
+      assertIfMatch(input.ifMatch, stored.seq);
 
-      const patched = applyPatchBody(input.contentType, stored.team, input.patch) as Record<string, unknown>;
+      const patched = applyPatchBody(input.contentType, stored.team, input.patch);
+      // A JSON patch may replace the whole team (path ""), even by a string: spread, it would lose that mistake.
+      if (!isPlainObject(patched)) throw new BadRequestError('the patched team must be a JSON object');
       let team = validateTeam(stripServerFields(input.id, patched, stored.team));
       team = { ...team, members: await ctx.normaliser.normalise(team.members) };
       await authorizeRoles(ctx.authorizer, caller, team.roles, stored.team.roles);
