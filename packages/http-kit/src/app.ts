@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
-import { NotFoundError } from '@permissions/model/src/errors';
+import { NotFoundError, UnsupportedMediaTypeError } from '@permissions/model/src/errors';
 import type { Logger } from './logging';
 import type { Metrics } from './metrics';
 import { requestIdOf } from './request-id';
@@ -31,6 +31,10 @@ export function rawBodyOf(req: Request): Buffer | undefined {
 }
 
 const JSON_CONTENT_TYPE = /json\s*(;.*)?$/i;
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
 
 /**
  * The express app every service process and the all-in-one are built from: request id, JSON logs, metrics,
@@ -94,6 +98,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
+    const type = req.headers['content-type'];
+    // A POST body that is not JSON was never parsed: say so, instead of a validation error about missing members.
+    if (req.method === 'POST' && type !== undefined && !JSON_CONTENT_TYPE.test(type) && hasBody(req)) {
+      req.resume();
+      return next(new UnsupportedMediaTypeError(`the request body must be JSON (application/json), not ${type}`));
+    }
     if (req.body !== undefined) {
       const jsonPatch = /^application\/json-patch\+json/i.test(req.headers['content-type'] ?? '');
       req.body = internaliseBody(req.body, req.headers.host, jsonPatch);

@@ -1,4 +1,4 @@
-import { BadRequestError } from '@permissions/model/src/errors';
+import { BadRequestError, PreconditionFailedError } from '@permissions/model/src/errors';
 
 /** ETags are the event sequence number of the last write: `e{seq}` (compatible with the original's `e…` form). */
 export function etagOf(seq: number): string {
@@ -6,13 +6,24 @@ export function etagOf(seq: number): string {
 }
 
 /**
- * The sequence number named by an `If-Match` header, or undefined when absent. Accepts the bare, quoted and weak
- * forms (`e12`, `"e12"`, `W/"e12"`); anything else can never match, so it is a 412 later, not a 400 here.
+ * Enforces `If-Match` against the current version (reference §4: missing or different → 412). Accepts what HTTP
+ * allows: `*` (any current version), a list of tags, and the bare form the original sent (`e12`) as well as the
+ * quoted one (`"e12"`). Weak tags (`W/"e12"`) are accepted too: our tags change with every write, so a weak match
+ * is an exact one.
  */
-export function seqFromIfMatch(header: string | undefined): number | 'unmatchable' | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const match = /^(?:W\/)?"?e(\d{1,15})"?$/.exec(header.trim());
-  return match ? Number(match[1]) : 'unmatchable';
+export function assertIfMatch(header: string | undefined, currentSeq: number): void {
+  if (header === undefined || header.trim() === '') throw new PreconditionFailedError('missing If-Match header');
+  if (header.trim() === '*') return;
+  const current = etagOf(currentSeq);
+  const tags = header.split(',').map((tag) =>
+    tag
+      .trim()
+      .replace(/^W\//, '')
+      .replace(/^"(.*)"$/, '$1'),
+  );
+  if (!tags.includes(current)) {
+    throw new PreconditionFailedError(`If-Match header does not match etag ${current}`);
+  }
 }
 
 export function assertNonNegativeInteger(value: string, what: string): number {

@@ -1,6 +1,7 @@
 import { applyPatch, type Operation, getValueByPointer } from 'fast-json-patch';
 import * as mergePatch from 'json-merge-patch';
 import { BadRequestError } from '@permissions/model/src/errors';
+import { assertSafeJson } from '@permissions/model/src/safe-json';
 
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
@@ -13,14 +14,18 @@ const JSON_PATCH = 'application/json-patch+json';
 export function applyPatchBody(contentType: string | undefined, target: object, patch: unknown): object {
   const type = contentType?.split(';')[0].trim().toLowerCase();
   if (type === undefined || type === '') throw new BadRequestError('PATCH headers missing content-type for patch');
+  if (type !== MERGE && type !== JSON_PATCH) {
+    throw new BadRequestError(`unknown PATCH content-type: ${type} (use ${MERGE} or ${JSON_PATCH})`);
+  }
+  // Both patch libraries recurse and skip or trip on reserved names: refuse what they cannot apply as written.
+  assertSafeJson(patch, 'the PATCH body');
   if (type === MERGE) {
     if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
       throw new BadRequestError('a merge patch must be a JSON object');
     }
     return mergePatch.apply(structuredClone(target), patch) as object;
   }
-  if (type === JSON_PATCH) return applyJsonPatch(target, patch);
-  throw new BadRequestError(`unknown PATCH content-type: ${type} (use ${MERGE} or ${JSON_PATCH})`);
+  return applyJsonPatch(target, patch);
 }
 
 function applyJsonPatch(target: object, patch: unknown): object {

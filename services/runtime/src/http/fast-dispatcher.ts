@@ -3,6 +3,7 @@ import {
   BadRequestError,
   MethodNotAllowedError,
   PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   UnavailableError,
 } from '@permissions/model/src/errors';
 import {
@@ -200,6 +201,11 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   if (type !== undefined && !/json\s*(;.*)?$/i.test(type)) {
     req.resume();
     return Promise.reject(new BadRequestError(`the request body must be JSON, not ${type}`));
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type ?? '')?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    req.resume();
+    return Promise.reject(new UnsupportedMediaTypeError(`unsupported charset "${charset.toUpperCase()}"`));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -2,6 +2,7 @@ import {
   allowedActions,
   allowedActionsWithRoles,
   anyAllowed,
+  basesReaching,
   checkInheritanceChange,
   combineAll,
   isAllowed,
@@ -69,12 +70,17 @@ export function createAnswerer(documents: DocumentSource, actors: ActorsSource, 
     const now = Date.now();
     // Documents first: loading them may import a legacy org on demand, whose new teams the caller's actors must
     // then include (the import's events have invalidated them by the time the load returns).
-    const lookup = evidence === 'roles' ? () => null : await documents.load(resources);
+    // The roles-only routes load documents too: a base's roles reach only resources without a document or whose
+    // document inherits from the base's (basesReaching), or a base someone else governs would cover them.
+    const lookup = await documents.load(resources);
     const { caller, teamsWithRoles } = await callerOf(principal);
     for (let i = 0; i < resources.length; i++) {
       const resource = resources[i];
       if (evidence === 'roles') {
-        const role = property === '_self' ? roleDecision(teamsWithRoles, resource, action) : undefined;
+        const role =
+          property === '_self'
+            ? roleDecision(teamsWithRoles, resource, action, basesReaching(lookup, resource))
+            : undefined;
         answers[i] = role?.allowed ? true : null;
         scopes[i] = role?.allowed && role.base !== undefined ? [role.base] : [];
       } else {
@@ -104,9 +110,11 @@ export function createAnswerer(documents: DocumentSource, actors: ActorsSource, 
     async allowedActions(asked: Asked, evidence: Evidence): Promise<string[]> {
       const resource = asked.resources[0];
       // Documents before teams, as in answersFor: the load may import the resource's legacy org.
-      const lookup = evidence === 'roles' ? () => null : await documents.load([resource]);
+      const lookup = await documents.load([resource]);
       const { caller, teamsWithRoles } = await callerOf(asked.principal);
-      if (evidence === 'roles') return asked.property === '_self' ? roleActions(teamsWithRoles, resource) : [];
+      if (evidence === 'roles') {
+        return asked.property === '_self' ? roleActions(teamsWithRoles, resource, basesReaching(lookup, resource)) : [];
+      }
       if (evidence === 'documents') return allowedActions(lookup, resource, asked.property, caller).actions;
       return allowedActionsWithRoles(lookup, resource, asked.property, caller, teamsWithRoles).actions;
     },

@@ -21,6 +21,14 @@ type Raw = Record<string, unknown[]>;
 
 /** Groups query parameters by name without closures (this runs on every question). */
 export function rawFromSearchParams(query: string): Raw {
+  // URLSearchParams turns malformed escapes into U+FFFD silently; a question about a garbled resource is a 400.
+  if (query.includes('%')) {
+    try {
+      decodeURIComponent(query);
+    } catch {
+      throw new BadRequestError(`malformed percent-encoding in query string: ${query.slice(0, 200)}`);
+    }
+  }
   const raw: Raw = Object.create(null) as Raw;
   for (const [name, value] of new URLSearchParams(query)) (raw[name] ??= []).push(value);
   return raw;
