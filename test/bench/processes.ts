@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '../..');
-const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 
 export interface Child {
   process: ChildProcess;
@@ -16,7 +15,8 @@ export function startTs(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Child {
-  const child = spawn(TSX, [...nodeArgs, path.join(REPO, entry), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(REPO, entry), ...args], {
+    cwd: REPO,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

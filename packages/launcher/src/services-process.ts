@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { attachBroadcaster, createBroadcaster, createEventGc, sharedEventsSecret } from '@permissions/events';
 import {
   createClientCredentials,
@@ -67,7 +67,9 @@ export async function startServices(
   const gc = createEventGc({
     pool,
     retentionMs: config.timers.retentionMs,
-    listenerTtlMs: 3 * config.timers.heartbeatMs,
+    // Another process may renew less often than this one (other SPEEDUP or heartbeat): never drop a registration
+    // sooner than the original's 10 minutes.
+    listenerTtlMs: Math.max(3 * config.timers.heartbeatMs, Math.round(600_000 / config.speedup)),
     intervalMs: Math.max(1000, Math.round(config.timers.retentionMs / 10)),
     log,
   });
@@ -114,8 +116,22 @@ export async function startServices(
   });
   const fastPaths = services.flatMap((s) => (s.fastPath ? [s.fastPath] : []));
   const server = createServer((req, res) => {
+    if (!originFormTarget(req)) {
+      sendJson(res, 400, { msg: `malformed request target: ${String(req.url).slice(0, 200)}` });
+      return;
+    }
     for (const fastPath of fastPaths) if (fastPath(req, res)) return;
     app(req, res);
+  });
+  // Requests Node refuses before any handler runs (header too large, bad request line) still get a JSON answer.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ msg: status === 431 ? 'request headers too large' : 'malformed HTTP request' });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   await new Promise<void>((resolve, reject) => {
@@ -134,14 +150,55 @@ export async function startServices(
     server,
     port: boundPort,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await drain(server);
       for (const service of services) await service.close?.();
       await gc.close();
       await broadcaster.close();
       await pool.end();
     },
   };
+}
+
+/** Requests in progress get this long to finish at shutdown; idle keep-alive connections are closed at once. */
+const DRAIN_MS = 10_000;
+
+/** Stops accepting, lets requests in progress finish (closing connections as they go idle), then cuts the rest. */
+function drain(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * An absolute-form target (`GET http://host/path`, as proxies send it) is turned into its path; one that is not a
+ * URL at all is refused here, since express would answer it with an HTML page before any of our middleware.
+ * Everything else (origin form, `*`) goes on to the app, which asks for a token first.
+ */
+function originFormTarget(req: IncomingMessage): boolean {
+  const target = req.url ?? '';
+  if (target.startsWith('/') || target === '*' || !/^[a-z][a-z0-9+.-]*:/i.test(target)) return true;
+  try {
+    const parsed = new URL(target);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+    req.url = parsed.pathname + parsed.search;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
 }

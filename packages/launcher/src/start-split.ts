@@ -17,10 +17,10 @@ async function main(): Promise<void> {
     await Promise.all(children.map((child) => stopChild(child)));
     await prepared.stop();
   });
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const entry = path.join(__dirname, 'start-service.ts');
   for (const name of SERVICE_NAMES) {
-    const child = spawn(tsx, [entry, name], { env, stdio: 'inherit' });
+    // node itself, with tsx as a loader: the tsx CLI would SIGKILL a service still finishing its shutdown.
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, name], { env, stdio: 'inherit', cwd: REPO_ROOT });
     child.on('exit', (code, signal) => log.info({ service: name, code, signal }, 'service process exited'));
     children.push(child);
   }

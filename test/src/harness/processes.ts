@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../../..');
-const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 const ENTRIES = {
   'all-in-one': 'packages/launcher/src/start-all-in-one.ts',
   service: 'packages/launcher/src/start-service.ts',
@@ -16,6 +15,66 @@ export interface ServiceProcess {
   /** What the process printed, for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
+  /**
+   * Sends `signal` (to the process group when started via pnpm) and resolves with how the process ended, or null if it still runs after `timeoutMs` (it is then
+   * left running: call stop()).
+   */
+  signal(signal: NodeJS.Signals, timeoutMs: number): Promise<{ code: number | null; signal: string | null } | null>;
+  /** The ids of every live process started below this one (pnpm runs the service in a child of its own). */
+  descendants(): number[];
+}
+
+export type ProcessKind = 'all-in-one' | 'maintenance' | 'teams' | 'runtime' | 'migration';
+
+/** The environment CONTRACT §2 documents, as the acceptance suite gives it to `pnpm start` / `pnpm start:service`. */
+export function contractEnv(options: {
+  databaseUrl: string;
+  issuers: string[];
+  governors: string[];
+  eventsSecret: string;
+  clientId: string;
+  clientSecret: string;
+  speedup?: number;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    AUTH_ISSUERS: options.issuers.join(','),
+    BOOTSTRAP_GOVERNORS: options.governors.join(','),
+    PERMISSIONS_CLIENT_ID: options.clientId,
+    PERMISSIONS_CLIENT_SECRET: options.clientSecret,
+    EVENTS_SECRET: options.eventsSecret,
+    SPEEDUP: String(options.speedup ?? 10),
+  };
+}
+
+/** Every live process whose ancestry leads to `root` (not `root` itself), from `ps`. */
+export function descendantsOf(root: number): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const [pid, ppid] of table) {
+      if (ppid === parent && !found.includes(pid)) {
+        found.push(pid);
+        queue.push(pid);
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether a process with this id exists (signal 0 probes without delivering anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -35,35 +94,65 @@ export async function freePort(): Promise<number> {
  * NAME`, as a separate process with the given environment, and waits until its /health answers.
  */
 export async function startProcess(
-  what: 'all-in-one' | 'maintenance' | 'teams' | 'runtime' | 'migration',
+  what: ProcessKind,
   env: Record<string, string>,
+  options: { via?: 'node' | 'pnpm' } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const portVariable = what === 'all-in-one' ? 'PORT' : `${what.toUpperCase()}_PORT`;
   const args = what === 'all-in-one' ? [ENTRIES['all-in-one']] : [ENTRIES.service, what];
+  // `via: 'pnpm'` runs the very command a user types (`pnpm start`, `pnpm start:service NAME`), pnpm in front.
+  const [command, commandArgs] =
+    options.via === 'pnpm'
+      ? ['pnpm', what === 'all-in-one' ? ['--silent', 'start'] : ['--silent', 'start:service', what]]
+      : [process.execPath, ['--import', 'tsx', ...args.map((a, i) => (i === 0 ? path.join(REPO, a) : a))]];
+  // pnpm neither relays SIGTERM nor SIGINT to the script it runs (it dies, or waits, and the service runs on): it
+  // gets a process group of its own, signalled as a whole, as a terminal's Ctrl-C or `kill -- -PGID` does.
+  const group = options.via === 'pnpm';
   let output = '';
-  const child = spawn(
-    TSX,
-    args.map((a, i) => (i === 0 ? path.join(REPO, a) : a)),
-    {
-      cwd: REPO,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(command, commandArgs, {
+    cwd: REPO,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: group,
+  });
+  const kill = (sig: NodeJS.Signals, pid = group ? -(child.pid ?? 0) : child.pid) => {
+    try {
+      if (pid) process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  };
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // SIGKILL cannot be relayed: children (pnpm's) are killed by id, or they would outlive the test run.
+      const below = child.pid === undefined ? [] : descendantsOf(child.pid);
+      const timer = setTimeout(() => {
+        for (const pid of below) kill('SIGKILL', pid);
+        kill('SIGKILL');
+      }, 15_000);
       child.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
-      child.kill('SIGTERM');
+      kill('SIGTERM');
     });
+  const signal = (sig: NodeJS.Signals, timeoutMs: number) =>
+    new Promise<{ code: number | null; signal: string | null } | null>((resolve) => {
+      const ended = () => ({ code: child.exitCode, signal: child.signalCode });
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(ended());
+      const timer = setTimeout(() => resolve(null), timeoutMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(ended());
+      });
+      kill(sig);
+    });
+  const descendants = () => (child.pid === undefined ? [] : descendantsOf(child.pid));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output}`);
@@ -79,5 +168,5 @@ export async function startProcess(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, port, process: child, output: () => output, stop };
+  return { url, port, process: child, output: () => output, stop, signal, descendants };
 }

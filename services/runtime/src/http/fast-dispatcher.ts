@@ -119,17 +119,21 @@ export function createFastDispatcher(deps: FastDispatcherDeps) {
 
   async function serve(route: QuestionRoute, req: IncomingMessage, url: string, query: string): Promise<unknown> {
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    if (!route.methods.includes(method as 'GET' | 'POST')) {
-      req.resume();
-      throw new MethodNotAllowedError(`method ${req.method} not allowed for ${url.split('?')[0]}`, route.methods);
-    }
+    // The token first, as on every other route: without one, nobody learns which methods a route takes.
     const identity = await authenticate(
       {
         authorization: req.headers.authorization,
         'x-client-authorization': first(req.headers['x-client-authorization']),
       },
       deps.verifier,
-    );
+    ).catch((err: unknown) => {
+      req.resume();
+      throw err;
+    });
+    if (!route.methods.includes(method as 'GET' | 'POST')) {
+      req.resume();
+      throw new MethodNotAllowedError(`method ${req.method} not allowed for ${url.split('?')[0]}`, route.methods);
+    }
     let raw;
     if (method === 'POST' && query === '') {
       raw = rawFromJsonBody(await readJson(req, deps.bodyLimitBytes));
