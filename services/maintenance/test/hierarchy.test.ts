@@ -90,6 +90,25 @@ describe('GET /az-permissions-heirs-details?resource=…&property=…', () => {
     expect(plain.body.contents).toEqual([first, second].sort());
   });
 
+  test('an heir the caller may not read shows only its URL, not its properties', async () => {
+    const m = get();
+    const [parent, open, closed] = ['details-parent', 'details-open', 'details-closed'].map(subjectFor);
+    await create(m, 'alice', parentOwnedBy(parent, m.p.alice, { _self: { govern: [m.p.alice], read: [m.p.alice] } }));
+    await create(m, 'alice', { _subject: open, _inheritsPermissionsOf: [parent], _self: { read: [m.p.bob] } });
+    await create(m, 'alice', {
+      _subject: closed,
+      _inheritsPermissionsOf: [parent],
+      _self: { read: [m.p.bob] },
+      _constraints: { wideningForbidden: true },
+    });
+    const url = `/az-permissions-heirs-details?resource=${encodeURIComponent(parent)}&property=_sharedWith`;
+    const res = await m.stack.http.get(url).set(auth(m.tokens.alice));
+    expect(res.status).toBe(200);
+    expect(res.body.contents).toEqual(
+      [{ self: open, _sharedWith: [m.p.bob] }, { self: closed }].sort((x, y) => (x.self < y.self ? -1 : 1)),
+    );
+  });
+
   test('400 without resource, 403 without read on it', async () => {
     const m = get();
     const missing = await m.stack.http

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { createEventListener, type EventListener } from '@permissions/events';
+import { createEventListener, type EventListener, type EventListenerStatus } from '@permissions/events';
+import { Gauge } from 'prom-client';
 import {
   byMethod,
   rawBodyOf,
@@ -47,6 +48,7 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
   const memo = createDecisionMemo({ max: config.cache.maxDocuments, ttlMs: config.timers.negativeCacheTtlMs });
   const answerer = createAnswerer(documents, actors, memo);
   let listener: EventListener | undefined;
+  registerEventGauges(metrics, () => listener?.status());
 
   const fastPath = createFastDispatcher({
     verifier: deps.verifier,
@@ -112,4 +114,29 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
       await listener?.close();
     },
   };
+}
+
+/** Event lag on /metrics: how far this runtime has applied the event log, and how many holes it is waiting out. */
+function registerEventGauges(metrics: Metrics, status: () => EventListenerStatus | undefined): void {
+  const gauge = (name: string, help: string, read: (s: EventListenerStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        const current = status();
+        if (current !== undefined) this.set(read(current));
+      },
+    });
+  gauge(
+    'runtime_events_applied_seq',
+    'Every event up to this seq has been applied to the caches',
+    (s) => s.appliedThrough,
+  );
+  gauge('runtime_events_highest_seen_seq', 'Highest event seq seen by broadcast or poll', (s) => s.highestSeen);
+  gauge(
+    'runtime_events_pending_holes',
+    'Sequence numbers waited for (in-flight or rolled-back writes)',
+    (s) => s.pendingHoles,
+  );
 }

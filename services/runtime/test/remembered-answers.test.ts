@@ -45,3 +45,20 @@ test('a repeated question is answered from memory exactly as the first time, and
   expect(after.body).toBe(null);
   expect((await stack.http.get(question(stack.principals.alice)).set(auth(alice))).body).toBe(null);
 });
+
+test('/metrics shows how far the runtime has applied the event log', async () => {
+  const alice = await stack.token('alice');
+  const created = await stack.http
+    .post('/az-permissions')
+    .set(auth(alice))
+    .send({ _subject: 'http://example.com/remembered/metrics', _self: { govern: [stack.principals.alice] } });
+  const seq = Number(created.headers['x-event-sequence']);
+  // The write waited for the broadcast; the answer below is read from state that includes it.
+  await stack.http.get(question(stack.principals.alice, `&atLeast=${seq}`)).set(auth(alice));
+  const metrics = await stack.http.get('/metrics').set(auth(alice));
+  expect(metrics.status).toBe(200);
+  const applied = Number(/^runtime_events_highest_seen_seq (\d+)$/m.exec(metrics.text)?.[1]);
+  expect(applied).toBeGreaterThanOrEqual(seq);
+  expect(metrics.text).toMatch(/^runtime_events_pending_holes \d+$/m);
+  expect(metrics.text).toMatch(/^runtime_events_applied_seq \d+$/m);
+});

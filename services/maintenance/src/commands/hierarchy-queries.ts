@@ -39,9 +39,18 @@ export function createHierarchyQueries(ctx: CommandContext) {
       properties: string[],
       requester: Requester,
     ): Promise<Array<Record<string, unknown>>> {
-      await requireOnDocument(subject, { action: 'read' }, await callerOf(requester));
+      const caller = await callerOf(requester);
+      await requireOnDocument(subject, { action: 'read' }, caller);
       const heirs = await ctx.store.getHeirDocuments(subject);
-      return heirs.map(({ document }) => detailsOf(document, properties));
+      if (heirs.length === 0) return [];
+      // An heir's properties (who it is shared with…) are shown only to whoever may read that heir: inheriting
+      // from a readable parent does not make an heir readable when its own constraints veto it.
+      const lookup = await ctx.authorizer.lookup(heirs.map((h) => h.document._subject));
+      return heirs.map(({ document }) =>
+        ctx.authorizer.decide(lookup, document._subject, { action: 'read' }, caller).allowed === true
+          ? detailsOf(document, properties)
+          : { self: document._subject },
+      );
     },
 
     /**
