@@ -49,29 +49,23 @@ const isAllowed =
     return isAllowedBody(q, await ctx.answerer.isAllowed(asked, action, evidence));
   };
 
-const isAllowedRemembered =
-  (evidence: Evidence) =>
+/** The synchronous variant of a route whose answer the decision memo covers, formatted by `body`. */
+const rememberedAs =
+  (evidence: Evidence, body: (q: Question, result: IsAllowedResult) => unknown) =>
   (q: Question, answerer: Answerer, principal: string | null): unknown => {
     if (q.action === undefined || q.action === '') return undefined;
     const asked = { principal, resources: q.resources, property: q.property };
     const result = answerer.rememberedAnswers(asked, q.action, evidence);
-    return result === undefined ? undefined : isAllowedBody(q, result);
+    return result === undefined ? undefined : body(q, result);
   };
+const isAllowedRemembered = (evidence: Evidence) => rememberedAs(evidence, isAllowedBody);
+const areAnyRemembered = (evidence: Evidence) => rememberedAs(evidence, (_q, result) => anyAllowed(result.answers));
 
 const areAny =
   (evidence: Evidence) =>
   async (q: Question, ctx: QuestionContext, principal: string | null): Promise<unknown> => {
     const action = requireAction(q, ctx.url);
     return ctx.answerer.areAnyAllowed({ principal, resources: q.resources, property: q.property }, action, evidence);
-  };
-
-const areAnyRemembered =
-  (evidence: Evidence) =>
-  (q: Question, answerer: Answerer, principal: string | null): unknown => {
-    if (q.action === undefined || q.action === '') return undefined;
-    const asked = { principal, resources: q.resources, property: q.property };
-    const result = answerer.rememberedAnswers(asked, q.action, evidence);
-    return result === undefined ? undefined : anyAllowed(result.answers);
   };
 
 const allowedActions =
