@@ -5,14 +5,15 @@ import type { Metrics } from './metrics';
 import { requestIdOf } from './request-id';
 import { sendError } from './errors';
 import { internaliseBody } from './internalise';
-import { authenticationMiddleware, type TokenVerifierLike } from './auth-middleware';
+import { authenticationMiddleware } from './auth-middleware';
+import type { TokenVerifier } from './auth';
 
 export interface HttpAppOptions {
   /** Service name, used in logs, metrics and error messages. */
   name: string;
   log: Logger;
   metrics: Metrics;
-  verifier: TokenVerifierLike;
+  verifier: TokenVerifier;
   /** Resolves when the service can serve (database reachable…); rejects otherwise. */
   ready?: () => Promise<void>;
   /** JSON body limit (default 1mb, as the original). Larger bodies get 413. */

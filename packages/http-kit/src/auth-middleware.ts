@@ -1,8 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { authenticate, type TokenVerifier, type VerifiedToken } from './auth';
 
-export type TokenVerifierLike = TokenVerifier;
-
 /** Who is calling: the user of `Authorization` and the trusted client of `X-Client-Authorization` (reference §2.1). */
 export interface CallerIdentity {
   user: VerifiedToken | null;
@@ -11,7 +9,7 @@ export interface CallerIdentity {
 
 const IDENTITY = Symbol('caller identity');
 
-export function authenticationMiddleware(verifier: TokenVerifierLike, selfAuthenticatedPaths: string[]) {
+export function authenticationMiddleware(verifier: TokenVerifier, selfAuthenticatedPaths: string[]) {
   const skip = new Set(selfAuthenticatedPaths);
   return async (req: Request, res: Response, next: NextFunction) => {
     if (skip.has(req.path)) return next();

@@ -1,4 +1,4 @@
-import { BadRequestError, PreconditionFailedError } from '@permissions/model/src/errors';
+import { PreconditionFailedError } from '@permissions/model/src/errors';
 
 /** ETags are the event sequence number of the last write: `e{seq}` (compatible with the original's `e…` form). */
 export function etagOf(seq: number): string {
@@ -24,9 +24,4 @@ export function assertIfMatch(header: string | undefined, currentSeq: number): v
   if (!tags.includes(current)) {
     throw new PreconditionFailedError(`If-Match header does not match etag ${current}`);
   }
-}
-
-export function assertNonNegativeInteger(value: string, what: string): number {
-  if (!/^\d{1,15}$/.test(value)) throw new BadRequestError(`${what} must be a non-negative integer`);
-  return Number(value);
 }
