@@ -1,3 +1,4 @@
+import bytes from 'bytes';
 import { z } from 'zod';
 
 export const SERVICE_NAMES = ['maintenance', 'teams', 'runtime', 'migration'] as const;
@@ -35,7 +36,10 @@ const EnvSchema = z.object({
   SPEEDUP: positive.default(1),
   LISTENER_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.string().default('1mb'),
+  BODY_LIMIT: z
+    .string()
+    .default('1mb')
+    .refine((value) => (bytes.parse(value) ?? 0) > 0, 'BODY_LIMIT must be a size such as 1mb or 500kb'),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   DB_STATEMENT_TIMEOUT_MS: positive.default(5000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positive.default(10000),
@@ -66,6 +70,8 @@ export interface Config {
   listenerUrl: string | undefined;
   logLevel: string;
   bodyLimit: string;
+  /** The same limit in bytes, for the runtime's own body reader. */
+  bodyLimitBytes: number;
   db: { poolMax: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   /** Timers, already divided by SPEEDUP. */
   timers: {
@@ -118,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     listenerUrl: e.LISTENER_URL,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    bodyLimitBytes: bytes.parse(e.BODY_LIMIT) ?? 1024 * 1024,
     db: {
       poolMax: e.DB_POOL_MAX,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

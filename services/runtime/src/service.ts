@@ -55,7 +55,7 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
     answerer,
     log,
     metrics,
-    bodyLimitBytes: 1024 * 1024,
+    bodyLimitBytes: config.bodyLimitBytes,
     waitForSeq: async (seq) => {
       if (!listener) throw new UnavailableError('the runtime is starting');
       return listener.waitFor(seq, config.timers.minSequenceWaitMs);
