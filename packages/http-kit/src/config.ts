@@ -113,7 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       runtime: e.RUNTIME_URL ?? local('runtime'),
       migration: e.MIGRATION_URL ?? local('migration'),
     },
-    authIssuers: list(e.AUTH_ISSUERS).map((s) => s.replace(/\/+$/, '')),
+    // Kept as written: a token's `iss` is compared with them (modulo a trailing slash) and principals use it.
+    authIssuers: list(e.AUTH_ISSUERS),
     authAudience: e.AUTH_AUDIENCE,
     clientId: e.PERMISSIONS_CLIENT_ID,
     clientSecret: e.PERMISSIONS_CLIENT_SECRET,

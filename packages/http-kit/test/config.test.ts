@@ -16,7 +16,7 @@ test('lists are split and trimmed; the body limit is read in bytes for every rea
     BOOTSTRAP_GOVERNORS: 'https://a.example.com#x,https://a.example.com#y',
     BODY_LIMIT: '500kb',
   });
-  expect(config.authIssuers).toEqual(['https://a.example.com', 'https://b.example.com']);
+  expect(config.authIssuers).toEqual(['https://a.example.com/', 'https://b.example.com']);
   expect(config.bootstrapGovernors).toEqual(['https://a.example.com#x', 'https://a.example.com#y']);
   expect(config.bodyLimitBytes).toBe(500 * 1024);
 });

@@ -1,7 +1,7 @@
 import axios from 'axios';
 import { z } from 'zod';
 import { UnavailableError } from '@permissions/model/src/errors';
-import { discoveryUrl, isSafeIdentityUrl } from './issuer-urls';
+import { discoveryUrl, isSafeIdentityUrl, issuerKey } from './issuer-urls';
 
 /** What we use from an issuer's OpenID Provider metadata. */
 export interface IssuerMetadata {
@@ -66,7 +66,7 @@ async function fetchMetadata(issuer: string, timeoutMs: number): Promise<IssuerM
     });
   }
   // OIDC Discovery §4.3: the document must name the issuer we asked for, or it describes someone else.
-  if (parsed.data.issuer !== issuer) {
+  if (issuerKey(parsed.data.issuer) !== issuerKey(issuer)) {
     throw new UnavailableError(`identity provider ${issuer} published invalid metadata`, {
       reason: `discovery document names issuer ${parsed.data.issuer}`,
     });

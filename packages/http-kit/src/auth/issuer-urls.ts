@@ -56,3 +56,14 @@ export function discoveryUrl(issuer: string): string {
 export function issuerApiUrl(issuer: string, path: string): string {
   return `${issuer.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
 }
+
+/** Issuers compare without trailing slashes: `https://idp.example.com/` and `https://idp.example.com` are one. */
+export function issuerKey(issuer: string): string {
+  return issuer.replace(/\/+$/, '');
+}
+
+/** The configured issuer a string names (modulo a trailing slash), or undefined when it names none. */
+export function findTrustedIssuer(trusted: readonly string[], candidate: string): string | undefined {
+  const key = issuerKey(candidate);
+  return trusted.find((issuer) => issuerKey(issuer) === key);
+}

@@ -3,7 +3,7 @@ import { BadRequestError } from '@permissions/model/src/errors';
 import { ANYONE, INCOGNITO, ISSUER_ANYONE_SUFFIX, TEAM_PREFIX } from '@permissions/model/src/types';
 import type { ClientCredentials } from './client-credentials';
 import { EMAILS_PATH, IDS_PATH, queryIssuerUsers, type IssuerUser } from './issuer-ids-api';
-import { parseTrustedIssuers } from './issuer-urls';
+import { findTrustedIssuer, parseTrustedIssuers } from './issuer-urls';
 
 export interface PrincipalNormaliser {
   /**
@@ -39,7 +39,10 @@ const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,255}$/;
 type Kind = 'email' | 'uuid';
 interface Lookup {
   value: string;
+  /** The configured issuer, asked through its ids API. */
   issuer: string;
+  /** The issuer as the principal wrote it (equal to `issuer` but perhaps for a trailing slash). */
+  written: string;
   kind: Kind;
   id: string;
 }
@@ -58,14 +61,16 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
   function classify(value: string): string | Lookup {
     if (value.startsWith(TEAM_PREFIX) || value === ANYONE || value === INCOGNITO) return value;
     const hash = value.indexOf('#');
-    const issuer = hash < 0 ? '' : value.slice(0, hash);
+    const written = hash < 0 ? '' : value.slice(0, hash);
     const id = hash < 0 ? '' : value.slice(hash + 1);
-    if (!issuers.includes(issuer) || id.length === 0) {
+    // The ids API is asked at the configured issuer; the principal keeps the issuer as written (as in tokens).
+    const issuer = findTrustedIssuer(issuers, written);
+    if (issuer === undefined || id.length === 0) {
       throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
     }
     if (`#${id}` === ISSUER_ANYONE_SUFFIX) return value;
-    if (EMAIL.test(id)) return { value, issuer, kind: 'email', id };
-    if (UUID.test(id)) return { value, issuer, kind: 'uuid', id };
+    if (EMAIL.test(id)) return { value, issuer, written, kind: 'email', id };
+    if (UUID.test(id)) return { value, issuer, written, kind: 'uuid', id };
     if (CLIENT_ID.test(id)) return value;
     throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
   }
@@ -119,7 +124,7 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
     return new Map(
       classified.map((c, i) => [
         principals[i],
-        typeof c === 'string' ? c : `${c.issuer}#${found.get(cacheKey(c)) ?? c.id}`,
+        typeof c === 'string' ? c : `${c.written}#${found.get(cacheKey(c)) ?? c.id}`,
       ]),
     );
   }

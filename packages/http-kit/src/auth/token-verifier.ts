@@ -12,7 +12,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import { UnavailableError } from '@permissions/model/src/errors';
 import { createIssuerDiscovery, type IssuerDiscovery } from './issuer-discovery';
-import { parseTrustedIssuers } from './issuer-urls';
+import { findTrustedIssuer, parseTrustedIssuers } from './issuer-urls';
 import { rejectToken, rejectionFor } from './token-rejection';
 
 /** Who a verified token speaks for. */
@@ -63,7 +63,7 @@ const MAX_TOKEN_LENGTH = 16 * 1024;
 type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<KeyLike>;
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const issuers = new Set(parseTrustedIssuers(options.issuers));
+  const issuers = parseTrustedIssuers(options.issuers);
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 5000;
   const discovery = options.discovery ?? createIssuerDiscovery({ fetchTimeoutMs });
   const now = options.now ?? Date.now;
@@ -111,12 +111,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw rejectToken('malformed');
     }
     // The unverified `iss` only selects among configured issuers; nothing is fetched for any other (W4).
+    // A trailing slash does not make another issuer (AUTH_ISSUERS may be written with or without it); the token's
+    // own `iss` is what it is verified against and what its principal is built from.
     const issuer = unverified.iss;
-    if (typeof issuer !== 'string' || !issuers.has(issuer)) throw rejectToken('unknown issuer');
+    const trusted = typeof issuer === 'string' ? findTrustedIssuer(issuers, issuer) : undefined;
+    if (typeof issuer !== 'string' || trusted === undefined) throw rejectToken('unknown issuer');
 
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keysOf(issuer), {
+      ({ payload } = await jwtVerify(token, keysOf(trusted), {
         algorithms: ALLOWED_ALGORITHMS,
         issuer,
         audience: options.audience,

@@ -1,0 +1,30 @@
+import { createTokenVerifier } from '../src/auth';
+import { startDevIdp, type DevIdp } from '../../../test/src/idp';
+
+/**
+ * Identity providers differ on whether their issuer ends with a slash (Auth0's does), and operators write
+ * AUTH_ISSUERS either way: the two spellings are one issuer, while a principal keeps the token's own `iss`.
+ */
+let idp: DevIdp;
+beforeAll(async () => {
+  idp = await startDevIdp({ port: 0 });
+});
+afterAll(() => idp.close());
+
+test('an issuer configured with a trailing slash accepts its tokens without one, and the reverse', async () => {
+  const plain = await idp.tokenFor('alice');
+  const slashed = await idp.tokenFor('alice', { claims: { iss: `${idp.issuer}/` } });
+  const configuredWithSlash = createTokenVerifier({ issuers: [`${idp.issuer}/`] });
+  const configuredWithout = createTokenVerifier({ issuers: [idp.issuer] });
+  expect((await configuredWithSlash.verify(plain)).principal).toBe(idp.principalOf('alice'));
+  expect((await configuredWithSlash.verify(slashed)).principal).toBe(`${idp.issuer}/#${idp.users[0].sub}`);
+  expect((await configuredWithout.verify(slashed)).principal).toBe(`${idp.issuer}/#${idp.users[0].sub}`);
+});
+
+test('anything more than a trailing slash is another issuer', async () => {
+  const other = await idp.tokenFor('alice', { claims: { iss: `${idp.issuer}/tenant` } });
+  await expect(createTokenVerifier({ issuers: [idp.issuer] }).verify(other)).rejects.toMatchObject({
+    status: 401,
+    details: { reason: 'unknown issuer' },
+  });
+});
