@@ -42,6 +42,7 @@ export {
   roleMatches,
   matchTeamRoles,
   restAfterBase,
+  canonicalBase,
   sortPatterns,
   patternMatches,
   teamsOfCaller,

@@ -27,6 +27,15 @@ export interface RoleMatch {
   actions: string[];
 }
 
+/**
+ * The resource a role base stands for: trailing slashes are ignored, so `…/o/acme/` is `…/o/acme`, and a base of
+ * slashes only is `/`. Every rule about bases (matching, W1's govern check, which documents a base reaches) uses
+ * this one reading; they once disagreed, which let `…/o/acme/` take over `…/o/acme`.
+ */
+export function canonicalBase(base: string): string {
+  return base.replace(/\/+$/, '') || '/';
+}
+
 /** What `resource` is relative to `base`, or `undefined` when the base does not cover it. */
 export function restAfterBase(base: string, resource: string): string | undefined {
   if (base === '') return undefined; // never produced by validateTeam; old data must not cover everything

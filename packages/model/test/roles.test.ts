@@ -1,4 +1,12 @@
-import { patternMatches, restAfterBase, roleActions, roleDecision, sortPatterns, type TeamWithId } from '../src';
+import {
+  canonicalBase,
+  patternMatches,
+  restAfterBase,
+  roleActions,
+  roleDecision,
+  sortPatterns,
+  type TeamWithId,
+} from '../src';
 
 const ACME = 'http://apigee.com/o/acme';
 
@@ -102,5 +110,15 @@ describe('role fallback (reference §6.4 with fixes)', () => {
     const broken = { id: '/az-tm-x', team: { isA: 'Team', members: [], roles: { [ACME]: { '/': 'read', x: ['a'] } } } };
     expect(roleActions([none, broken as unknown as TeamWithId], `${ACME}/y`)).toEqual([]);
     expect(restAfterBase('', '/anything')).toBeUndefined();
+  });
+});
+
+describe('canonicalBase', () => {
+  test('trailing slashes are ignored and a base of slashes is the root', () => {
+    expect(canonicalBase('http://apigee.com/o/acme/')).toBe('http://apigee.com/o/acme');
+    expect(canonicalBase('http://apigee.com/o/acme//')).toBe('http://apigee.com/o/acme');
+    expect(canonicalBase('http://apigee.com/o/acme')).toBe('http://apigee.com/o/acme');
+    expect(canonicalBase('//')).toBe('/');
+    expect(canonicalBase('/')).toBe('/');
   });
 });

@@ -1,40 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { auth, startStack, type Stack } from '../../../test/src/harness';
+import { auth, subjectFor, useStack, type FileStack, type Stack } from '../../../test/src/harness';
 
 export { auth, type Stack };
 
 export type User = 'alice' | 'bob' | 'carol' | 'dave';
 
-/**
- * One stack for the test file plus the helpers every maintenance test uses. `tokens` are minted once: the dev IdP's
- * tokens live far longer than a test file runs.
- */
-export interface Maintenance {
-  stack: Stack;
-  tokens: Record<User | 'client', string>;
-  p: Stack['principals'];
-}
-
-export function useStack(): () => Maintenance {
-  let current: Maintenance | undefined;
-  beforeAll(async () => {
-    const stack = await startStack();
-    const names = ['alice', 'bob', 'carol', 'dave', 'client'] as const;
-    const minted = await Promise.all(names.map((n) => stack.token(n)));
-    const tokens = Object.fromEntries(names.map((n, i) => [n, minted[i]])) as Maintenance['tokens'];
-    current = { stack, tokens, p: stack.principals };
-  });
-  afterAll(async () => current?.stack.close());
-  return () => {
-    if (!current) throw new Error('the stack has not started');
-    return current;
-  };
-}
-
-/** A subject no other test uses: `http://example.com/{label}-{hex}`. */
-export function subjectFor(label: string): string {
-  return `http://example.com/${label}-${randomBytes(4).toString('hex')}`;
-}
+/** One stack for the test file plus the helpers every maintenance test uses (see the harness). */
+export type Maintenance = FileStack;
+export { useStack, subjectFor };
 
 /** `/az-permissions?{subject}` in the raw (compat) form. */
 export const permissionsUrl = (subject: string) => `/az-permissions?${subject}`;

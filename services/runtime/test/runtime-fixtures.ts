@@ -1,37 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { auth, startStack, type Stack } from '../../../test/src/harness';
+import { auth, subjectFor, useStack, type FileStack, type Stack, type Who } from '../../../test/src/harness';
 
 export { auth, type Stack };
 
-export type Who = 'alice' | 'bob' | 'carol' | 'dave' | 'client';
-
-export interface Runtime {
-  stack: Stack;
-  tokens: Record<Who, string>;
-  p: Stack['principals'];
-}
-
-/** One stack for the test file (started in beforeAll, closed in afterAll), with a token per dev identity. */
-export function useStack(env: Record<string, string> = {}): () => Runtime {
-  let current: Runtime | undefined;
-  beforeAll(async () => {
-    const stack = await startStack({ env });
-    const names = ['alice', 'bob', 'carol', 'dave', 'client'] as const;
-    const minted = await Promise.all(names.map((n) => stack.token(n)));
-    const tokens = Object.fromEntries(names.map((n, i) => [n, minted[i]])) as Runtime['tokens'];
-    current = { stack, tokens, p: stack.principals };
-  });
-  afterAll(async () => current?.stack.close());
-  return () => {
-    if (!current) throw new Error('the stack has not started');
-    return current;
-  };
-}
-
-/** A subject no other test uses: `http://example.com/{label}-{hex}`. */
-export function subjectFor(label: string): string {
-  return `http://example.com/${label}-${randomBytes(4).toString('hex')}`;
-}
+export type { Who };
+export type Runtime = FileStack;
+export { useStack, subjectFor };
 
 /** A query string from pairs, each value percent-encoded; repeated names are repeated pairs. */
 export function query(pairs: Array<[string, string]>): string {

@@ -1,4 +1,4 @@
-import type { Roles } from '@permissions/model';
+import { canonicalBase, type Roles } from '@permissions/model';
 import { ForbiddenError } from '@permissions/model/src/errors';
 import type { Authorizer, RequestCaller } from '@permissions/authorizer';
 
@@ -17,7 +17,9 @@ export async function authorizeRoles(
     (base) => JSON.stringify(newRoles?.[base]) !== JSON.stringify(oldRoles?.[base]),
   );
   if (changed.length === 0) return;
-  const governed = changed.map(coveredBase);
+  // The base as the role fallback reads it: govern on `…/o/acme/` as written would be govern on a document anyone
+  // may create, for roles that cover `…/o/acme`.
+  const governed = changed.map(canonicalBase);
   const lookup = await authorizer.lookup([...new Set(governed)]);
   changed.forEach((base, i) => {
     if (authorizer.decide(lookup, governed[i], { action: 'govern' }, caller).allowed !== true) {
@@ -26,13 +28,4 @@ export async function authorizeRoles(
       );
     }
   });
-}
-
-/**
- * The resource a base really covers: the role fallback ignores trailing slashes (`restAfterBase`), so
- * `…/o/acme/` covers all of `…/o/acme`, and `//` every relative URL. Checking `govern` on the string as written
- * would let anyone create a document `…/o/acme/` for himself and take over `…/o/acme` through it.
- */
-function coveredBase(base: string): string {
-  return base.replace(/\/+$/, '') || '/';
 }
