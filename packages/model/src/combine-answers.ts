@@ -1,14 +1,21 @@
 import type { Answer } from './types';
 
 /**
- * Several resources in one `/az-is-allowed` question must ALL be allowed (reference §5.3, kept for compatibility):
- * start with the first answer, then `answer = answer && next` with JavaScript semantics, so
- * `true && null = null`, `null && false = null`, `false && anything = false`. No answers → `null`.
- * The result is `true` only if every answer is `true`; callers treat `null` as "no".
+ * Several resources in one `/az-is-allowed` question must ALL be allowed (CONTRACT §3): a three-valued AND that does
+ * not depend on the order of the resources. `false` if any answer is `false` (a veto anywhere is final), else `null`
+ * if any is `null` (nobody decided for that resource, so "yes" is not certain), else `true`. No answers → `null`.
+ *
+ * The original folded `answer = answer && next` with JavaScript semantics, so `[null, false]` gave `null` while
+ * `[false, null]` gave `false`: the same question answered differently depending on how it was written.
  */
 export function combineAll(answers: readonly Answer[]): Answer {
   if (answers.length === 0) return null;
-  return answers.reduce((combined, answer) => (combined === true ? answer : combined));
+  let combined: Answer = true;
+  for (const answer of answers) {
+    if (answer === false) return false;
+    if (answer === null) combined = null;
+  }
+  return combined;
 }
 
 /**

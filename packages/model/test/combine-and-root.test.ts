@@ -9,13 +9,14 @@ import {
 } from '../src';
 import { ALICE, BOB, caller, lookupOf } from './fixtures';
 
-describe('combineAll (reference §5.3, JavaScript && semantics)', () => {
+describe('combineAll (CONTRACT §3: three-valued AND, independent of order)', () => {
   test.each<[Answer[], Answer]>([
     [[], null],
     [[true], true],
     [[true, true], true],
     [[true, null], null],
-    [[null, false], null],
+    // the original's `allowed && answer` answered null here and false for [false, null]
+    [[null, false], false],
     [[false, null], false],
     [[true, false, true], false],
     [[null, true], null],

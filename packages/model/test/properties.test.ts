@@ -180,13 +180,25 @@ describe('decision engine properties', () => {
     );
   });
 
-  test('combineAll is true only when every answer is true, and false only when the first non-true is false', () => {
+  test('combineAll is the three-valued AND of its answers, whatever their order', () => {
+    const answer = fc.constantFrom<boolean | null>(true, false, null);
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<boolean | null>(true, false, null), { minLength: 1 }), (answers) => {
+      fc.property(fc.array(answer, { minLength: 1 }), fc.nat(), (answers, seed) => {
         const combined = combineAll(answers);
-        expect(combined === true).toBe(answers.every((answer) => answer === true));
-        const firstNotTrue = answers.find((answer) => answer !== true);
-        if (firstNotTrue !== undefined) expect(combined).toBe(firstNotTrue);
+        // an independent fold of single answers: false beats null beats true
+        const rank = (a: boolean | null) => (a === false ? 0 : a === null ? 1 : 2);
+        const expected = answers.reduce<boolean | null>((acc, a) => (rank(a) < rank(acc) ? a : acc), true);
+        expect(combined).toBe(expected);
+        // any permutation gives the same answer
+        const shuffled = [...answers];
+        let s = seed;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          s = (s * 1103515245 + 12345) % 2147483648;
+          const j = s % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+        }
+        expect(combineAll(shuffled)).toBe(combined);
+        expect(combineAll([...answers].reverse())).toBe(combined);
       }),
     );
   });

@@ -68,7 +68,7 @@ describe('GET /az-is-allowed', () => {
     expect(empty.text).toBe('null');
   });
 
-  test('several resources must all be allowed, combined left to right with &&', async () => {
+  test('several resources must all be allowed: three-valued AND, whatever their order (CONTRACT §3)', async () => {
     const alice = rt().p.alice;
     const combine = async (resources: string[]) =>
       (
@@ -79,9 +79,35 @@ describe('GET /az-is-allowed', () => {
         ])
       ).text;
     expect(await combine([w.child, w.child])).toBe('true');
-    expect(await combine([w.child, w.parent])).toBe('null'); // true && null
-    expect(await combine([w.parent, w.vetoed])).toBe('null'); // null && false
+    expect(await combine([w.child, w.parent])).toBe('null'); // true, null
+    // n (no opinion) and v (vetoed): the original answered null for [n, v] and false for [v, n]
+    expect(await combine([w.parent, w.vetoed])).toBe('false');
+    expect(await combine([w.vetoed, w.parent])).toBe('false');
     expect(await combine([w.vetoed, w.child])).toBe('false');
+    expect(await combine([w.child, w.vetoed])).toBe('false');
+  });
+
+  test('the combined answer of a POST body and of withScopes / withIndividualAnswers does not depend on order', async () => {
+    const alice = rt().p.alice;
+    for (const resources of [
+      [w.parent, w.vetoed],
+      [w.vetoed, w.parent],
+    ]) {
+      const post = await rt()
+        .stack.http.post('/az-is-allowed')
+        .set(as('alice'))
+        .send({ resource: resources, user: alice, action: 'update', withIndividualAnswers: true });
+      expect(post.status).toBe(200);
+      expect(post.body.allowed).toBe(false);
+      expect(post.body.answers).toEqual({ [w.parent]: null, [w.vetoed]: false });
+      const scoped = await ask('/az-is-allowed', [
+        ...resources.map((r): [string, string] => ['resource', r]),
+        ['user', alice],
+        ['action', 'update'],
+        ['withScopes', ''],
+      ]);
+      expect(scoped.body.allowed).toBe(false);
+    }
   });
 
   test('withScopes: {allowed, scopes per resource (visited documents, then the deciding role base), answers: null}', async () => {
@@ -120,7 +146,7 @@ describe('GET /az-is-allowed', () => {
     ]);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({
-      allowed: null,
+      allowed: false, // one vetoed resource: false, wherever it stands in the question
       scopes: null,
       answers: { [w.child]: true, [w.parent]: null, [w.vetoed]: false, ['__proto__']: null },
     });
