@@ -1,4 +1,4 @@
-import { DEFAULT_CLIENT, type DevIdp } from '../src/idp';
+import { DEFAULT_CLIENT, type DevIdp } from '@permissions/dev-stand-ins/idp';
 
 type User = 'alice' | 'bob' | 'carol' | 'dave';
 

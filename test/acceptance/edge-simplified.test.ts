@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@permissions/store/src/test-support';
-import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '../src/idp';
-import { startProcess, type ServiceProcess } from '../src/harness';
+import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
+import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
+import { startProcess, type ServiceProcess } from '@permissions/test-support/harness';
 import { createApi, type Api } from './api';
 
 /**

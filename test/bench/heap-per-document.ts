@@ -1,5 +1,4 @@
-import { createCachingSource } from '@permissions/runtime/src/document-source/caching-source';
-import type { SubjectEntry } from '@permissions/runtime/src/document-source/types';
+import { createCachingSource, type SubjectEntry } from '@permissions/runtime';
 
 /**
  * Heap bytes per cached document, measured in a process of its own (run with --expose-gc): the runtime's caching

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createPgStore, createPool } from '@permissions/store';
-import { DEFAULT_CLIENT, startDevIdp } from '../src/idp';
+import { DEFAULT_CLIENT, startDevIdp } from '@permissions/dev-stand-ins/idp';
 import { REPO, startTs, waitForHttp, type Child } from './processes';
 import { round, summarise } from './stats';
 
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   mkdirSync(path.join(REPO, '.data'), { recursive: true });
   const dataDir = mkdtempSync(path.join(REPO, '.data', 'bench-'));
   chmodSync(dataDir, 0o755); // the cluster runs as the `postgres` system user, which must reach its data directory
-  const { startEmbeddedPostgres, migrate } = await import('@permissions/store/src/embedded');
+  const { startEmbeddedPostgres, migrate } = await import('@permissions/store/embedded');
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), durable: false });
   const idp = await startDevIdp({ port: 0 });
   const pool = createPool(pg.url, { max: 4 });

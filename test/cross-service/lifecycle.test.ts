@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { freePort, isAlive, type ServiceProcess } from '../src/harness/processes';
+import { freePort, isAlive, type ServiceProcess } from '@permissions/test-support/harness';
 import { call, parseRaw, q, rawRequest, seqOf, startCluster, uniqueSubject, type Cluster, type User } from './support';
 
 /**

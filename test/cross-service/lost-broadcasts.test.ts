@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ServiceProcess } from '../src/harness/processes';
+import type { ServiceProcess } from '@permissions/test-support/harness';
 import {
   call,
   eventually,

@@ -1,4 +1,4 @@
-import type { ServiceProcess } from '../src/harness/processes';
+import type { ServiceProcess } from '@permissions/test-support/harness';
 import {
   call,
   eventually,

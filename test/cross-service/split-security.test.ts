@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { signBroadcast } from '@permissions/events';
-import { startDevIdp, type DevIdp } from '../src/idp';
-import type { ServiceProcess } from '../src/harness/processes';
+import { startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
+import type { ServiceProcess } from '@permissions/test-support/harness';
 import { call, parseRaw, q, rawRequest, startCluster, type Cluster } from './support';
 
 /**

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { createTestDatabase, type TestDatabase } from '@permissions/store/src/test-support';
-import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '../src/idp';
-import { contractEnv, startProcess, type ProcessKind, type ServiceProcess } from '../src/harness/processes';
+import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
+import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
+import { contractEnv, startProcess, type ProcessKind, type ServiceProcess } from '@permissions/test-support/harness';
 
 /**
  * What the cross-service tests share: one test database, the dev identity provider, and service processes started

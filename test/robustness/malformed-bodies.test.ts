@@ -3,7 +3,7 @@
  * over the limit, unknown or empty content, other charsets. Each answer is a 4xx with `{"msg"}` that says what was
  * wrong, nothing is stored, and the process keeps serving.
  */
-import { startLegacyStack, type LegacyStack } from '../../services/migration/test/legacy-stack';
+import { startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 import {
   auth,
   deeplyNested,

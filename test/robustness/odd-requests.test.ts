@@ -2,7 +2,7 @@
  * CONTRACT §4.7 for what is not a body: missing, duplicated and badly encoded query parameters, very long URLs,
  * subjects with characters that mean something in a URL or to JavaScript, wrong methods, HEAD, odd If-Match forms.
  */
-import { startLegacyStack, type LegacyStack } from '../../services/migration/test/legacy-stack';
+import { startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 import { auth, expectClientError, rawRequest, rowCounts, uniqueSubject, type RowCounts } from './support';
 
 let legacy: LegacyStack;

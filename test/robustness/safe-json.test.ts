@@ -1,6 +1,5 @@
 /** The guard every document, team and PATCH body goes through before recursive code (copies, merge patches). */
-import { assertSafeJson, MAX_JSON_DEPTH, validateDocument, validateTeam } from '@permissions/model';
-import { BadRequestError } from '@permissions/model/src/errors';
+import { assertSafeJson, MAX_JSON_DEPTH, validateDocument, validateTeam, BadRequestError } from '@permissions/model';
 
 const nestedArrays = (depth: number): unknown => {
   let value: unknown = 'x';

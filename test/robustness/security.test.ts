@@ -4,7 +4,7 @@
  * migration). Every attempt is refused and leaves the stored rows as they were.
  */
 import { randomBytes } from 'node:crypto';
-import { startLegacyStack, type LegacyStack } from '../../services/migration/test/legacy-stack';
+import { startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 import { auth, expectClientError, rowCounts, type RowCounts } from './support';
 
 let legacy: LegacyStack;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { Response } from 'supertest';
-import type { Stack } from '../src/harness';
+import type { Stack } from '@permissions/test-support/harness';
 
 /** Rows a write could leave behind; equal before and after a refused request proves nothing was stored. */
 export interface RowCounts {

@@ -2,7 +2,7 @@
  * Tokens a hostile client may present, on an express route, a fast-path question route and a write, with
  * AUTH_AUDIENCE set: each is a 401 with `{"msg"}`, and nothing is stored. Also who may ask about whom.
  */
-import { startStack, type Stack } from '../src/harness';
+import { startStack, type Stack } from '@permissions/test-support/harness';
 import { auth, expectClientError, rowCounts, uniqueSubject } from './support';
 
 const AUDIENCE = 'permissions-api';

@@ -3,7 +3,7 @@
  * where strings are expected and the reverse) is a 400 whose msg names the member, and nothing is stored; reserved
  * member names (`__proto__`…) neither pollute anything nor break later requests.
  */
-import { startLegacyStack, type LegacyStack } from '../../services/migration/test/legacy-stack';
+import { startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 import { auth, expectClientError, rowCounts, uniqueSubject, type RowCounts } from './support';
 
 let legacy: LegacyStack;

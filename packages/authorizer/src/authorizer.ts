@@ -5,8 +5,9 @@ import {
   type Caller,
   type DocumentLookup,
   type TeamWithId,
+  ForbiddenError,
+  UnauthorizedError,
 } from '@permissions/model';
-import { ForbiddenError, UnauthorizedError } from '@permissions/model/src/errors';
 import type { StoreReader } from '@permissions/store';
 
 /** Who is asking, with the teams (and their roles) the engine needs: loaded once per request. */

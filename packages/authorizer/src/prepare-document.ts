@@ -7,9 +7,10 @@ import {
   reachableDocuments,
   validateDocument,
   type PermissionsDocument,
+  BadRequestError,
+  ForbiddenError,
 } from '@permissions/model';
-import { BadRequestError, ForbiddenError } from '@permissions/model/src/errors';
-import type { PrincipalNormaliser } from '@permissions/http-kit';
+import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Authorizer } from './authorizer';
 
 export interface DocumentPreparationDeps {

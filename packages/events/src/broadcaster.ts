@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Queryable } from '@permissions/store/src/pool';
-import type { EventRecord, Store } from '@permissions/store/src/types';
+import type { Queryable, EventRecord, Store } from '@permissions/store';
 import { listListeners } from './listener-registry';
 import type { EventsLogger } from './logger';
 import { serializeBroadcast, signBroadcast } from './signature';

@@ -1,5 +1,4 @@
-import type { Queryable } from '@permissions/store/src/pool';
-import type { Seq } from '@permissions/store/src/types';
+import type { Queryable, Seq } from '@permissions/store';
 import { deleteStaleListeners } from './listener-registry';
 import type { EventsLogger } from './logger';
 

@@ -1,5 +1,4 @@
-import type { Queryable } from '@permissions/store/src/pool';
-import type { EventRecord, Seq, StoreReader } from '@permissions/store/src/types';
+import type { Queryable, EventRecord, Seq, StoreReader } from '@permissions/store';
 import { createEventPoller, type EventPoller } from './event-poller';
 import { registerListener, unregisterListener } from './listener-registry';
 import type { EventsLogger } from './logger';

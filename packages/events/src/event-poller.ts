@@ -1,5 +1,4 @@
-import type { Queryable } from '@permissions/store/src/pool';
-import type { EventRecord, Seq, StoreReader } from '@permissions/store/src/types';
+import type { Queryable, EventRecord, Seq, StoreReader } from '@permissions/store';
 import { readMaxDeletedSeq } from './event-gc';
 import type { EventsLogger } from './logger';
 import type { Watermark } from './watermark';

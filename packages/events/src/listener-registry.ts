@@ -1,4 +1,4 @@
-import type { Queryable } from '@permissions/store/src/pool';
+import type { Queryable } from '@permissions/store';
 
 /**
  * The `listeners` table: base URLs of the processes that want broadcasts. A listener renews its row every heartbeat;

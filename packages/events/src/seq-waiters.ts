@@ -1,4 +1,4 @@
-import type { Seq } from '@permissions/store/src/types';
+import type { Seq } from '@permissions/store';
 
 interface Waiter {
   seq: Seq;

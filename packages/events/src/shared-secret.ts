@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '@permissions/store/src/pool';
+import type { Queryable } from '@permissions/store';
 
 const SHARED_SECRET_SQL = `
   WITH created AS (

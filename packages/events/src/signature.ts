@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { EventAction, EventRecord, EventTopic } from '@permissions/store/src/types';
+import type { EventAction, EventRecord, EventTopic } from '@permissions/store';
 // Relative until this package's package.json lists @permissions/model (a pnpm install away); same file either way.
-import { BadRequestError, UnauthorizedError } from '../../model/src/errors';
+import { BadRequestError, UnauthorizedError } from '@permissions/model';
 
 export const TIMESTAMP_HEADER = 'x-events-timestamp';
 export const SIGNATURE_HEADER = 'x-events-signature';

@@ -1,4 +1,4 @@
-import type { Seq } from '@permissions/store/src/types';
+import type { Seq } from '@permissions/store';
 
 /** A run of consecutive sequence numbers skipped as holes, for the log. */
 export interface SkippedRange {

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@permissions/store/src/test-support/test-database';
+import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
 import {
   attachBroadcaster,
   createBroadcaster,

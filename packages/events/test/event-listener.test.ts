@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '@permissions/store/src/test-support/test-database';
+import { UnauthorizedError } from '@permissions/model';
+import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
 import { listListeners, serializeBroadcast, signBroadcast } from '../src';
 import {
   commitHeldWrites,
@@ -86,7 +87,7 @@ describe('event listener', () => {
         { seq: 1e9, topic: 'permissions', action: 'delete', subject: '/x', members: [], createdAt: new Date() },
       ]),
     );
-    await expect(record.listener.receive(body, {})).rejects.toMatchObject({ status: 401 });
+    await expect(record.listener.receive(body, {})).rejects.toBeInstanceOf(UnauthorizedError);
     expect(record.listener.status().highestSeen).toBeLessThan(1e9);
   });
 

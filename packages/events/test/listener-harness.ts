@@ -1,9 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Store } from '@permissions/store/src/types';
-import type { Pool } from '@permissions/store/src/pool';
-import type { EventRecord, Seq } from '@permissions/store/src/types';
-import { AppError } from '../../model/src/errors';
+import type { Store, Pool, EventRecord, Seq } from '@permissions/store';
+import { AppError } from '@permissions/model';
+import { statusOf } from '@permissions/http-kit';
 import { createEventListener, silentLogger, type EventListener, type EventListenerOptions } from '../src';
 
 export const SECRET = 'events-test-secret';
@@ -114,7 +113,7 @@ export async function serveListener(
       }
       receive(Buffer.concat(chunks), req.headers).then(
         () => res.writeHead(204).end(),
-        (error: unknown) => res.writeHead(error instanceof AppError ? error.status : 500).end(),
+        (error: unknown) => res.writeHead(error instanceof AppError ? statusOf(error) : 500).end(),
       );
     });
   });

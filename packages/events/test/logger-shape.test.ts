@@ -1,4 +1,4 @@
-import type { Logger } from '@permissions/http-kit/src/logging';
+import type { Logger } from '@permissions/http-kit';
 import type { EventsLogger } from '../src';
 
 // The services pass their pino logger straight in; this fails to compile if the shapes drift apart.

@@ -1,5 +1,4 @@
-import { explainChecked } from '@permissions/store/src/test-support/explain-checked';
-import { createTestDatabase, type TestDatabase } from '@permissions/store/src/test-support/test-database';
+import { explainChecked, createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
 import { DELETE_OLD_EVENTS_SQL } from '../src/event-gc';
 import { START_SEQ_SQL } from '../src/event-listener';
 

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@permissions/store/src/test-support';
+import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
 import { sharedEventsSecret } from '../src';
 
 let db: TestDatabase;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { EventRecord } from '@permissions/store/src/types';
-import { BadRequestError, UnauthorizedError } from '../../model/src/errors';
+import type { EventRecord } from '@permissions/store';
+import { BadRequestError, UnauthorizedError } from '@permissions/model';
 import { computeSignature, MAX_CLOCK_SKEW_MS, serializeBroadcast, signBroadcast, verifyBroadcast } from '../src';
 
 const SECRET = 'test-secret';

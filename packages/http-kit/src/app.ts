@@ -1,12 +1,12 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
-import { NotFoundError, UnsupportedMediaTypeError } from '@permissions/model/src/errors';
+import { NotFoundError, UnsupportedMediaTypeError } from '@permissions/model';
 import type { Logger } from './logging';
 import type { Metrics } from './metrics';
 import { requestIdOf } from './request-id';
 import { sendError } from './errors';
 import { internaliseBody } from './internalise';
 import { authenticationMiddleware } from './auth-middleware';
-import type { TokenVerifier } from './auth';
+import type { TokenVerifier } from '@permissions/auth';
 
 export interface HttpAppOptions {
   /** Service name, used in logs, metrics and error messages. */

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { authenticate, type TokenVerifier, type VerifiedToken } from './auth';
+import { authenticate, type TokenVerifier, type VerifiedToken } from '@permissions/auth';
 
 /** Who is calling: the user of `Authorization` and the trusted client of `X-Client-Authorization` (reference §2.1). */
 export interface CallerIdentity {

@@ -1,5 +1,18 @@
 import type { Request, Response } from 'express';
-import { AppError, MethodNotAllowedError } from '@permissions/model/src/errors';
+import {
+  AppError,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnavailableError,
+  UnsupportedMediaTypeError,
+} from '@permissions/model';
 import type { Logger } from './logging';
 
 /** What body-parser and other libraries attach to the errors they throw. */
@@ -17,6 +30,27 @@ export interface HttpError {
   headers?: Record<string, string>;
 }
 
+/** The status of each domain error; the model's errors name what went wrong, this says how HTTP reports it. */
+const STATUS_OF: ReadonlyArray<[new (...args: never[]) => AppError, number]> = [
+  [BadRequestError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [MethodNotAllowedError, 405],
+  [ConflictError, 409],
+  [PreconditionFailedError, 412],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [TooManyRequestsError, 429],
+  [UnavailableError, 503],
+];
+
+/** The HTTP status of a domain error (500 for an AppError of no known kind). */
+export function statusOf(err: AppError): number {
+  for (const [kind, status] of STATUS_OF) if (err instanceof kind) return status;
+  return 500;
+}
+
 /**
  * The only mapping from a thrown value to an HTTP answer. Typed errors keep their message; library errors that are
  * the client's fault become a 4xx that says what was wrong; anything else (a raw pg error, a bug) becomes a generic
@@ -26,7 +60,7 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof MethodNotAllowedError) {
     return { status: 405, body: { msg: err.message, ...err.details }, headers: { Allow: err.allow.join(', ') } };
   }
-  if (err instanceof AppError) return { status: err.status, body: { msg: err.message, ...err.details } };
+  if (err instanceof AppError) return { status: statusOf(err), body: { msg: err.message, ...err.details } };
   const lib = (typeof err === 'object' && err !== null ? err : {}) as LibraryError;
   switch (lib.type) {
     case 'entity.too.large':

@@ -1,4 +1,4 @@
-import { PreconditionFailedError } from '@permissions/model/src/errors';
+import { PreconditionFailedError } from '@permissions/model';
 
 /** ETags are the event sequence number of the last write: `e{seq}` (compatible with the original's `e…` form). */
 export function etagOf(seq: number): string {

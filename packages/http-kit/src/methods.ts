@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { MethodNotAllowedError } from '@permissions/model/src/errors';
+import { MethodNotAllowedError } from '@permissions/model';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Handler = (req: Request, res: Response) => Promise<void> | void;

@@ -1,7 +1,6 @@
 import { applyPatch, type Operation, getValueByPointer } from 'fast-json-patch';
 import * as mergePatch from 'json-merge-patch';
-import { BadRequestError } from '@permissions/model/src/errors';
-import { assertSafeJson } from '@permissions/model/src/safe-json';
+import { BadRequestError, assertSafeJson } from '@permissions/model';
 
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { BadRequestError } from '@permissions/model/src/errors';
+import { BadRequestError } from '@permissions/model';
 import { internalise } from './internalise';
 
 /**

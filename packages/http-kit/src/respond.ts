@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { identityOf } from './auth-middleware';
 import { etagOf } from './etag';
+import type { Requester } from '@permissions/model';
 
 /** Header values must be printable ASCII; subjects are URLs chosen by clients, so anything else is escaped. */
 const PRINTABLE = /^[\x21-\x7e]*$/;
@@ -26,7 +27,7 @@ export function setContentLocation(req: Request, res: Response): void {
 }
 
 /** The principals of a request, as commands take them. */
-export function requesterOf(res: Response): { user: string | null; client: string | null } {
+export function requesterOf(res: Response): Requester {
   const identity = identityOf(res);
   return { user: identity.user?.principal ?? null, client: identity.client?.principal ?? null };
 }

@@ -1,4 +1,4 @@
-import { PreconditionFailedError } from '@permissions/model/src/errors';
+import { PreconditionFailedError } from '@permissions/model';
 import { assertIfMatch, etagOf } from '../src/etag';
 
 test.each(['e7', '"e7"', 'W/"e7"', '*', '"e1", "e7"', 'e3,e7', ' "e7" '])('If-Match %s matches version 7', (header) => {

@@ -23,7 +23,7 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
   let devIdp: PreparedEnvironment['devIdp'];
   try {
     if (!env.DATABASE_URL) {
-      const { startEmbeddedPostgres } = await import('@permissions/store/src/embedded');
+      const { startEmbeddedPostgres } = await import('@permissions/store/embedded');
       const dataDir = path.join(REPO_ROOT, '.data', 'postgres');
       log.info({ dataDir }, 'starting embedded PostgreSQL');
       const pg = await startEmbeddedPostgres({ dataDir });
@@ -31,7 +31,7 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
       added.DATABASE_URL = pg.url;
     }
     if (!env.AUTH_ISSUERS) {
-      const { startDevIdp, DEFAULT_CLIENT } = await import('@permissions/test-support/src/idp');
+      const { startDevIdp, DEFAULT_CLIENT } = await import('@permissions/dev-stand-ins/idp');
       const port = Number(env.DEV_IDP_PORT ?? 3299);
       const idp = await onFixedPortOrAny(port, log, 'development identity provider', (p) => startDevIdp({ port: p }));
       stops.push(() => idp.close());
@@ -51,7 +51,7 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
     if (!env.LEGACY_RBAC_URL) {
       // A stand-in legacy RBAC system with two sample orgs, so the on-demand migration can be tried by hand.
       const issuer = (added.AUTH_ISSUERS ?? env.AUTH_ISSUERS ?? '').split(',')[0].trim();
-      const { startLegacyRbac } = await import('@permissions/test-support/src/legacy-rbac');
+      const { startLegacyRbac } = await import('@permissions/dev-stand-ins/legacy-rbac');
       const legacy = await onFixedPortOrAny(Number(env.LEGACY_RBAC_PORT ?? 3298), log, 'stand-in legacy RBAC', (p) =>
         startLegacyRbac({ port: p, issuer }),
       );

@@ -1,16 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { attachBroadcaster, createBroadcaster, createEventGc, sharedEventsSecret } from '@permissions/events';
-import {
-  createClientCredentials,
-  createHttpApp,
-  createMetrics,
-  createPrincipalNormaliser,
-  createTokenVerifier,
-  type Config,
-  type Logger,
-  type Service,
-  type ServiceName,
-} from '@permissions/http-kit';
+import { createHttpApp, createMetrics, type Logger, type Service } from '@permissions/http-kit';
+import { createClientCredentials, createPrincipalNormaliser, createTokenVerifier } from '@permissions/auth';
+import { type Config, type ServiceName } from '@permissions/config';
 import { createPgStore, createPool } from '@permissions/store';
 import { createMaintenanceService } from '@permissions/maintenance';
 import { createTeamsService } from '@permissions/teams';
@@ -40,7 +32,7 @@ export async function startServices(
   if (config.authIssuers.length === 0)
     throw new Error('AUTH_ISSUERS is required: the issuers whose tokens are trusted');
   if (options.migrate !== false) {
-    const { migrate } = await import('@permissions/store/src/migrate');
+    const { migrate } = await import('@permissions/store/migrate');
     await migrate(config.databaseUrl);
   }
 

@@ -1,4 +1,5 @@
-import { createLogger, loadConfig, SERVICE_NAMES } from '@permissions/http-kit';
+import { createLogger } from '@permissions/http-kit';
+import { loadConfig, SERVICE_NAMES } from '@permissions/config';
 import { prepareEnvironment } from './environment';
 import { startServices } from './services-process';
 import { onShutdown } from './shutdown';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createLogger, loadConfig, SERVICE_NAMES } from '@permissions/http-kit';
+import { createLogger } from '@permissions/http-kit';
+import { loadConfig, SERVICE_NAMES } from '@permissions/config';
 import { prepareEnvironment, REPO_ROOT } from './environment';
 import { onShutdown } from './shutdown';
 import { printWelcome } from './welcome';

@@ -1,4 +1,4 @@
-import type { Config } from '@permissions/http-kit';
+import type { Config } from '@permissions/config';
 import type { PreparedEnvironment } from './environment';
 
 /** Tells a newcomer where everything is and gives a ready-to-paste request. */

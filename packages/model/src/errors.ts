@@ -1,9 +1,8 @@
 /**
- * Typed failures shared by every layer. Only the HTTP kit's `sendError` turns them into a status and `{"msg"}`;
- * callers check them with `instanceof`.
+ * Typed failures shared by every layer, named for what went wrong, not for how a protocol reports it: the HTTP kit's
+ * error mapping is the only code that turns them into a status and `{"msg"}`. Callers check them with `instanceof`.
  */
 export class AppError extends Error {
-  readonly status: number = 500;
   /** Extra members merged into the JSON error body next to `msg`. */
   readonly details: Record<string, unknown>;
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -13,20 +12,15 @@ export class AppError extends Error {
   }
 }
 
-export class BadRequestError extends AppError {
-  override readonly status = 400;
-}
-export class UnauthorizedError extends AppError {
-  override readonly status = 401;
-}
-export class ForbiddenError extends AppError {
-  override readonly status = 403;
-}
-export class NotFoundError extends AppError {
-  override readonly status = 404;
-}
+/** The request itself is wrong: bad input, a refused inheritance change, a broken rule of the model. */
+export class BadRequestError extends AppError {}
+/** No (valid) identity where one is needed. */
+export class UnauthorizedError extends AppError {}
+/** The identity is known and not allowed. */
+export class ForbiddenError extends AppError {}
+export class NotFoundError extends AppError {}
+/** The resource exists but does not take this method; `allow` lists the ones it takes. */
 export class MethodNotAllowedError extends AppError {
-  override readonly status = 405;
   constructor(
     message: string,
     readonly allow: string[],
@@ -34,19 +28,13 @@ export class MethodNotAllowedError extends AppError {
     super(message);
   }
 }
-export class ConflictError extends AppError {
-  override readonly status = 409;
-}
-export class PreconditionFailedError extends AppError {
-  override readonly status = 412;
-}
-export class PayloadTooLargeError extends AppError {
-  override readonly status = 413;
-}
-export class UnsupportedMediaTypeError extends AppError {
-  override readonly status = 415;
-}
+/** The write conflicts with the current state (it exists already, heirs still depend on it…). */
+export class ConflictError extends AppError {}
+/** The client's precondition (If-Match) does not hold. */
+export class PreconditionFailedError extends AppError {}
+export class PayloadTooLargeError extends AppError {}
+export class UnsupportedMediaTypeError extends AppError {}
+/** The caller asked too much too often (a bound per caller); retrying later may succeed. */
+export class TooManyRequestsError extends AppError {}
 /** A dependency (database, issuer, legacy system) is unavailable or too slow; retrying may succeed. */
-export class UnavailableError extends AppError {
-  override readonly status = 503;
-}
+export class UnavailableError extends AppError {}

@@ -5,7 +5,7 @@
 export * from './types';
 export * from './errors';
 export { isPlainObject } from './plain-data';
-export { issuerOf, actorsOf, isTeamUrl, isWildcardPrincipal, describeCaller } from './principals';
+export { issuerOf, actorsOf, isTeamUrl, isWildcardPrincipal, describeCaller, looksLikeEmail } from './principals';
 export {
   SELF,
   PERMISSIONS_HEIRS,

@@ -23,6 +23,13 @@ export function isWildcardPrincipal(principal: string): boolean {
   return principal === INCOGNITO || principal === ANYONE || principal.endsWith(ISSUER_ANYONE_SUFFIX);
 }
 
+/** What the ids API of an issuer is asked to turn into an id (reference §2.3): `name@host.tld`, no `#` or space. */
+const EMAIL = /^[^@\s#]+@[^@\s#]+\.[^@\s#]+$/;
+
+export function looksLikeEmail(value: string): boolean {
+  return EMAIL.test(value);
+}
+
 /** Used in denial reasons: who was refused. */
 export function describeCaller(caller: Caller): string {
   return caller.principal === null ? 'anonymous request' : `user ${caller.principal}`;

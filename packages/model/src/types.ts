@@ -78,3 +78,16 @@ export interface ActionQuery {
 
 /** `true` = allowed, `false` = denied by a veto, `null` = nobody expressed an opinion (callers treat it as "no"). */
 export type Answer = boolean | null;
+
+/**
+ * The verified principals of a request, as commands take them: the user of `Authorization` and the trusted client of
+ * `X-Client-Authorization` (reference §2.1); either may be absent.
+ */
+export interface Requester {
+  user: string | null;
+  client: string | null;
+}
+
+/** Members of a team set by the server (reference §3.3, §8); a client may not send or change them. */
+export const SERVER_STAMPS = ['creator', 'created', 'modifier', 'modified'] as const;
+export type ServerStamp = (typeof SERVER_STAMPS)[number];

@@ -2,10 +2,7 @@ import { assertDocumentSize } from './document-size';
 import { BadRequestError } from './errors';
 import { assertSafeJson } from './safe-json';
 import { copyJson, isPlainObject, isStringArray, setOwn, unique, type PlainObject } from './plain-data';
-import { TEAM_PREFIX, type Roles, type Team } from './types';
-
-/** Set by the server (event producer); a client may not send them (reference §8). */
-const SERVER_STAMPS = ['creator', 'created', 'modifier', 'modified'] as const;
+import { SERVER_STAMPS, TEAM_PREFIX, type Roles, type Team } from './types';
 
 /**
  * The boundary check for a team body on create and for the result of a PATCH (reference §3.3, §8). Returns a

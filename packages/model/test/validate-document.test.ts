@@ -162,7 +162,7 @@ describe('validateDocument', () => {
     expect(documentSize(validateDocument({ ...base, blob: 'x'.repeat(room) }))).toBe(MAX_DOCUMENT_BYTES);
     const error = rejection({ ...base, blob: 'x'.repeat(room + 1) });
     expect(error.message).toBe('permissions document for s is 100001 bytes of JSON, more than the limit of 100000');
-    expect(error.status).toBe(400);
+    expect(error).toBeInstanceOf(BadRequestError);
   });
 
   test('documentSize counts UTF-8 bytes', () => {

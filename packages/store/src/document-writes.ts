@@ -1,5 +1,4 @@
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../../model/src/errors';
-import type { PermissionsDocument } from '../../model/src/types';
+import { ConflictError, NotFoundError, PreconditionFailedError, type PermissionsDocument } from '@permissions/model';
 import { NEXT_SEQ_SQL } from './event-log';
 import type { Queryable } from './pool';
 import { toStoredDocument, type DocumentRow } from './rows';

@@ -1,7 +1,7 @@
 /**
  * The storage package: one Postgres schema for all services behind the `Store` interface. The embedded Postgres
  * launcher and the migration runner load ESM-only packages and are imported by path
- * ('@permissions/store/src/embedded'), so that importing this index never loads them.
+ * ('@permissions/store/embedded'), so that importing this index never loads them.
  */
 export type {
   EventAction,
@@ -20,10 +20,4 @@ export type { Pool, PoolClient, PoolOptions, Queryable } from './pool';
 export { createPgStore } from './pg-store';
 export type { PgStoreOptions } from './pg-store';
 export { withTransaction } from './transaction';
-export {
-  AppError,
-  ConflictError,
-  NotFoundError,
-  PreconditionFailedError,
-  UnavailableError,
-} from '../../model/src/errors';
+export { AppError, ConflictError, NotFoundError, PreconditionFailedError, UnavailableError } from '@permissions/model';

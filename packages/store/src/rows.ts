@@ -1,4 +1,4 @@
-import type { PermissionsDocument, Team } from '../../model/src/types';
+import type { PermissionsDocument, Team } from '@permissions/model';
 import type { EventAction, EventRecord, EventTopic, StoredDocument, StoredTeam } from './types';
 
 // bigint columns arrive as strings from pg; seqs stay far below 2^53 (see Seq), so Number() is exact.

@@ -1,5 +1,4 @@
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../../model/src/errors';
-import type { Team } from '../../model/src/types';
+import { ConflictError, NotFoundError, PreconditionFailedError, type Team } from '@permissions/model';
 import { NEXT_SEQ_SQL } from './event-log';
 import type { Queryable } from './pool';
 import { toStoredTeam, type TeamRow } from './rows';

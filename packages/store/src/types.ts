@@ -1,5 +1,5 @@
 // Relative until the store's package.json lists @permissions/model (a pnpm install away); same file either way.
-import type { PermissionsDocument, Team } from '../../model/src/types';
+import type { PermissionsDocument, Team } from '@permissions/model';
 
 /**
  * Sequence numbers are the `events.seq` values (bigserial). They stay far below 2^53, so they are plain numbers.

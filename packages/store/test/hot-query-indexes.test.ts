@@ -28,6 +28,7 @@ afterAll(async () => {
 const PARAMS: Record<HotQueryName, unknown[]> = {
   'ancestors-with-documents': [['/child']],
   heirs: ['/root'],
+  'transitive-heirs': ['/root'],
   'heir-documents': ['/root'],
   'shared-with': [['https://issuer.example#alice']],
   'shared-with-and-heirs': [['https://issuer.example#alice']],

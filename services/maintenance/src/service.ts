@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { createAuthorizer } from '@permissions/authorizer';
-import type { Config, Logger, PrincipalNormaliser, Service } from '@permissions/http-kit';
+import type { Logger, Service } from '@permissions/http-kit';
+import type { PrincipalNormaliser } from '@permissions/auth';
+import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
 import type { CommandContext } from './commands/context';
 import { createCreatePermissions } from './commands/create-permissions';

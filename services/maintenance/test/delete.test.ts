@@ -1,5 +1,4 @@
-import { TRANSITIVE_HEIRS_SQL } from '@permissions/store/src/document-reads';
-import { explainChecked } from '@permissions/store/src/test-support';
+import { explainChecked } from '@permissions/store/test-support';
 import {
   auth,
   create,
@@ -144,9 +143,7 @@ describe('DELETE /az-permissions?{subject}', () => {
 
 test('the cascade finds the heirs at every depth in one statement served by the parent index (CONTRACT §4.3)', async () => {
   const m = get();
-  const explain = explainChecked(m.stack.db.pool, {
-    'transitive-heirs': { sql: TRANSITIVE_HEIRS_SQL, indexes: ['permission_parents_parent_idx'] },
-  });
+  const explain = explainChecked(m.stack.db.pool);
   const plan = await explain.expectIndexUsed('transitive-heirs', ['http://example.com/any']);
   expect(plan.seqScans).toEqual([]);
 });

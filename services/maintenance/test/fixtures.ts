@@ -1,4 +1,4 @@
-import { auth, subjectFor, useStack, type FileStack, type Stack } from '../../../test/src/harness';
+import { auth, subjectFor, useStack, type FileStack, type Stack } from '@permissions/test-support/harness';
 
 export { auth, type Stack };
 

@@ -1,4 +1,4 @@
-import { auth, startStack, type Stack } from '../../../test/src/harness';
+import { auth, startStack, type Stack } from '@permissions/test-support/harness';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,9 +1,8 @@
 import type { Authorizer } from '@permissions/authorizer';
+import type { Requester } from '@permissions/model';
 
-export interface MigrationCaller {
-  user: string | null;
-  client: string | null;
-}
+/** Who asks for an import. */
+export type MigrationCaller = Requester;
 
 /**
  * W9: only the services' own client (the runtime asking on a document miss) and principals who may `govern` `/` may

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { NotFoundError, UnavailableError } from '@permissions/model/src/errors';
+import { NotFoundError, UnavailableError } from '@permissions/model';
 import type { Logger } from '@permissions/http-kit';
 
 /** One legacy role as read: its name, its users (e-mails) and its raw permission entries. */
@@ -129,5 +130,3 @@ export function createLegacyClient(options: LegacyClientOptions): LegacyClient {
 function unavailable(path: string, reason: string): UnavailableError {
   return new UnavailableError('the legacy RBAC system could not be read', { path, reason });
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,5 @@
-import type { PrincipalNormaliser } from '@permissions/http-kit';
-import { BadRequestError } from '@permissions/model/src/errors';
-
-const EMAIL = /^[^@\s#]+@[^@\s#]+\.[^@\s#]+$/;
+import type { PrincipalNormaliser } from '@permissions/auth';
+import { BadRequestError, looksLikeEmail } from '@permissions/model';
 
 /**
  * The legacy users (e-mails) as principals of `issuer`, in one batch through the issuer's ids API. Unknown e-mails
@@ -13,7 +11,7 @@ export async function resolveLegacyUsers(
   issuer: string,
   emails: readonly string[],
 ): Promise<{ principals: Map<string, string>; unknown: string[] }> {
-  const unknown = new Set(emails.filter((email) => !EMAIL.test(email)));
+  const unknown = new Set(emails.filter((email) => !looksLikeEmail(email)));
   let pending = [...new Set(emails.filter((email) => !unknown.has(email)))];
   // The normaliser refuses a whole batch naming unknown e-mails and says which; asking again without them is served
   // from its cache of confirmed answers. A round that removes nothing rethrows, so this ends.

@@ -1,6 +1,7 @@
 import axios from 'axios';
-import type { ClientCredentials, Config } from '@permissions/http-kit';
-import { ConflictError, NotFoundError, UnavailableError } from '@permissions/model/src/errors';
+import type { ClientCredentials } from '@permissions/auth';
+import type { Config } from '@permissions/config';
+import { ConflictError, NotFoundError, UnavailableError } from '@permissions/model';
 import { legacyOrgOf } from './legacy-resource';
 
 /** The runtime's view of the migration service (structurally the runtime's `MigrationTrigger`). */

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import type { Logger, PrincipalNormaliser } from '@permissions/http-kit';
-import { BadRequestError, ConflictError, UnavailableError } from '@permissions/model/src/errors';
+import type { Logger } from '@permissions/http-kit';
+import type { PrincipalNormaliser } from '@permissions/auth';
+import { BadRequestError, ConflictError, UnavailableError } from '@permissions/model';
 import type { Store } from '@permissions/store';
 import type { LegacyClient } from './legacy-client';
 import { resolveLegacyUsers } from './legacy-members';
@@ -178,5 +180,3 @@ export function createOrgImporter(deps: OrgImportDeps) {
 }
 
 export type OrgImporter = ReturnType<typeof createOrgImporter>;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -5,8 +5,9 @@ import {
   validateTeam,
   type PermissionsDocument,
   type Team,
+  ConflictError,
+  SERVER_STAMPS,
 } from '@permissions/model';
-import { ConflictError } from '@permissions/model/src/errors';
 import type { StoreTx, StoredTeam } from '@permissions/store';
 import { orgDocument, teamsNamedIn } from './org-document';
 
@@ -144,11 +145,9 @@ function withMetadata(
   return { ...document, _metadata };
 }
 
-const STAMPS = ['creator', 'created', 'modifier', 'modified'] as const;
-
 function withoutStamps(team: Team): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...team };
-  for (const stamp of STAMPS) delete rest[stamp];
+  for (const stamp of SERVER_STAMPS) delete rest[stamp];
   return rest;
 }
 

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { byMethod, requesterOf, setWriteHeaders, type Handler } from '@permissions/http-kit';
-import { BadRequestError, NotFoundError } from '@permissions/model/src/errors';
+import { BadRequestError, NotFoundError } from '@permissions/model';
 import type { MigrationCaller } from './caller-check';
 import type { LegacyOrgRef } from './legacy-resource';
 import type { ImportSummary } from './org-import';

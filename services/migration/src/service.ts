@@ -1,9 +1,11 @@
 import { createAuthorizer } from '@permissions/authorizer';
-import type { ClientCredentials, Config, Logger, PrincipalNormaliser, Service } from '@permissions/http-kit';
-import { NotFoundError } from '@permissions/model/src/errors';
+import type { Logger, Service } from '@permissions/http-kit';
+import type { ClientCredentials, PrincipalNormaliser } from '@permissions/auth';
+import type { Config } from '@permissions/config';
+import { NotFoundError } from '@permissions/model';
 import type { Pool, Store } from '@permissions/store';
 // Relative: the migration package does not list @permissions/teams; one team id format for both services.
-import { newTeamUrl } from '../../teams/src/team-id';
+import { newTeamUrl } from '@permissions/teams';
 import { createCallerCheck } from './caller-check';
 import { createLegacyClient } from './legacy-client';
 import { legacyOrgOf } from './legacy-resource';

@@ -1,6 +1,6 @@
-import { TEAM_URL } from '../../teams/src/team-id';
+import { TEAM_URL } from '@permissions/teams';
 import { NOT_LEGACY_MSG } from '../src/routes';
-import { auth, startLegacyStack, type LegacyStack } from './legacy-stack';
+import { auth, startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 
 let t: LegacyStack;
 beforeAll(async () => {

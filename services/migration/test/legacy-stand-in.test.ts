@@ -1,6 +1,6 @@
 import axios from 'axios';
-import { startDevIdp, type DevIdp } from '../../../test/src/idp';
-import { startLegacyRbac, type LegacyRbac } from '../../../test/src/legacy-rbac';
+import { startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
+import { startLegacyRbac, type LegacyRbac } from '@permissions/dev-stand-ins/legacy-rbac';
 
 let idp: DevIdp;
 let other: DevIdp;

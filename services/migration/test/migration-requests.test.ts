@@ -1,6 +1,5 @@
-import { startStack } from '../../../test/src/harness';
+import { startStack, auth, startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 import { NOT_LEGACY_MSG } from '../src/routes';
-import { auth, startLegacyStack, type LegacyStack } from './legacy-stack';
 
 let t: LegacyStack;
 beforeAll(async () => {

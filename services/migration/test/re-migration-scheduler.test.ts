@@ -1,4 +1,4 @@
-import { startLegacyStack, type LegacyStack } from './legacy-stack';
+import { startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 
 // SPEEDUP=60: the scheduler looks every second at orgs not brought up to date for 5 s.
 let t: LegacyStack;

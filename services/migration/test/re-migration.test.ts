@@ -1,4 +1,4 @@
-import { auth, startLegacyStack, type LegacyStack } from './legacy-stack';
+import { auth, startLegacyStack, type LegacyStack } from '@permissions/test-support/harness';
 
 let t: LegacyStack;
 beforeAll(async () => {

@@ -1,17 +1,11 @@
 import { Router } from 'express';
 import { createEventListener, type EventListener, type EventListenerStatus } from '@permissions/events';
 import { Gauge } from 'prom-client';
-import {
-  byMethod,
-  rawBodyOf,
-  type Config,
-  type Logger,
-  type Metrics,
-  type Service,
-  type TokenVerifier,
-} from '@permissions/http-kit';
+import { byMethod, rawBodyOf, type Logger, type Metrics, type Service } from '@permissions/http-kit';
+import { type TokenVerifier } from '@permissions/auth';
+import { type Config } from '@permissions/config';
 import type { Pool, Store } from '@permissions/store';
-import { UnavailableError } from '@permissions/model/src/errors';
+import { UnavailableError } from '@permissions/model';
 import { createActorsSource } from './actors-source';
 import { buildDocumentSource } from './document-source/build';
 import type { MigrationTrigger } from './document-source/migrating-loader';

@@ -1,1 +1,2 @@
 export * from './service';
+export { newTeamUrl, TEAM_URL } from './team-id';

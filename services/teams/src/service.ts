@@ -1,5 +1,7 @@
 import { createAuthorizer } from '@permissions/authorizer';
-import type { Config, Logger, PrincipalNormaliser, Service } from '@permissions/http-kit';
+import type { Logger, Service } from '@permissions/http-kit';
+import type { PrincipalNormaliser } from '@permissions/auth';
+import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
 import type { TeamsContext } from './commands/context';
 import { createCreateTeam } from './commands/create-team';

@@ -1,7 +1,8 @@
 import { createAuthorizer } from '@permissions/authorizer';
-import { createClientCredentials, createLogger, createPrincipalNormaliser } from '@permissions/http-kit';
-import { ConflictError } from '@permissions/model/src/errors';
-import { auth, startStack, type Stack } from '../../../test/src/harness';
+import { createLogger } from '@permissions/http-kit';
+import { createClientCredentials, createPrincipalNormaliser } from '@permissions/auth';
+import { ConflictError } from '@permissions/model';
+import { auth, startStack, type Stack } from '@permissions/test-support/harness';
 import { createCreateTeam } from '../src/commands/create-team';
 import { createDocument, eventsFor, permissionsRow, snapshot, TEAM_URL, teamBody, teamRow, type User } from './support';
 

@@ -1,9 +1,9 @@
-import { auth, type Stack } from '../../../test/src/harness';
+import { auth, type Stack } from '@permissions/test-support/harness';
 
 export type User = 'alice' | 'bob' | 'carol' | 'dave';
 
 /** The shape of a team URL (reference §2.2). */
-export const TEAM_URL = /^\/az-tm-[a-z]+-[a-z]+-[0-9a-f]{24}$/;
+export { TEAM_URL } from '../src';
 
 /** What a write leaves behind: rows of every table a team write touches, and the events. */
 export interface DbSnapshot {

@@ -1,4 +1,4 @@
-import { auth, startStack, type Stack } from '../../../test/src/harness';
+import { auth, startStack, type Stack } from '@permissions/test-support/harness';
 import { createDocument, createTeam, snapshot, teamBody, teamRow, type User } from './support';
 
 let stack: Stack;

@@ -1,3 +1,4 @@
 export * from './stack';
 export * from './processes';
 export * from './per-file-stack';
+export * from './legacy-stack';

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import supertest from 'supertest';
-import { createLogger, loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '@permissions/http-kit';
+import { createLogger } from '@permissions/http-kit';
+import { loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '@permissions/config';
 import { startServices } from '@permissions/launcher';
-import { createTestDatabase, type TestDatabase } from '@permissions/store/src/test-support';
-import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '../idp';
+import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
+import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
 
 export interface Stack {
   /** Base URL of the services' HTTP server. */

@@ -1,5 +1,11 @@
 import { ANCESTORS_WITH_DOCUMENTS_SQL } from '../ancestors';
-import { HEIR_DOCUMENTS_SQL, HEIRS_SQL, SHARED_WITH_AND_HEIRS_SQL, SHARED_WITH_SQL } from '../document-reads';
+import {
+  HEIR_DOCUMENTS_SQL,
+  HEIRS_SQL,
+  SHARED_WITH_AND_HEIRS_SQL,
+  SHARED_WITH_SQL,
+  TRANSITIVE_HEIRS_SQL,
+} from '../document-reads';
 import { EVENTS_AFTER_SQL } from '../event-log';
 import type { Pool } from '../pool';
 import { TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
@@ -20,6 +26,7 @@ export const HOT_QUERIES = {
     indexes: ['permission_parents_pkey', 'permissions_pkey'],
   },
   heirs: { sql: HEIRS_SQL, indexes: ['permission_parents_parent_idx'] },
+  'transitive-heirs': { sql: TRANSITIVE_HEIRS_SQL, indexes: ['permission_parents_parent_idx'] },
   'heir-documents': { sql: HEIR_DOCUMENTS_SQL, indexes: ['permission_parents_parent_idx', 'permissions_pkey'] },
   'shared-with': { sql: SHARED_WITH_SQL, indexes: ['permission_shared_with_principal_idx'] },
   'shared-with-and-heirs': {

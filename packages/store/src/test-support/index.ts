@@ -1,4 +1,4 @@
-/** Test-only helpers, imported by path ('@permissions/store/src/test-support'); never loaded by product code. */
+/** Test-only helpers, imported by path ('@permissions/store/test-support'); never loaded by product code. */
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
 export { describeStoreConformance, CONFORMANCE_CATEGORIES } from './store-conformance';

@@ -1,5 +1,6 @@
 import type { Authorizer } from '@permissions/authorizer';
-import type { Logger, PrincipalNormaliser } from '@permissions/http-kit';
+import type { Logger } from '@permissions/http-kit';
+import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Store } from '@permissions/store';
 
 /** What every maintenance command needs; built once by the service factory. */
@@ -12,8 +13,4 @@ export interface CommandContext {
   now(): string;
 }
 
-/** The verified principals of a request: the user of `Authorization`, the client of `X-Client-Authorization`. */
-export interface Requester {
-  user: string | null;
-  client: string | null;
-}
+export type { Requester } from '@permissions/model';

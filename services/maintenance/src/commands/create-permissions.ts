@@ -1,6 +1,5 @@
 import { prepareNewDocument } from '@permissions/authorizer';
-import type { PermissionsDocument } from '@permissions/model';
-import { ForbiddenError, UnauthorizedError } from '@permissions/model/src/errors';
+import { type PermissionsDocument, ForbiddenError, UnauthorizedError } from '@permissions/model';
 import type { CommandContext, Requester } from './context';
 
 export interface CreatePermissionsResult {

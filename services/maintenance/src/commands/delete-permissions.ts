@@ -1,5 +1,5 @@
 import { refusal } from '@permissions/authorizer';
-import { ConflictError, NotFoundError } from '@permissions/model/src/errors';
+import { ConflictError, NotFoundError } from '@permissions/model';
 import type { StoredDocument } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
 

@@ -6,8 +6,10 @@ import {
   reachableDocuments,
   type ActionQuery,
   type PermissionsDocument,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
 } from '@permissions/model';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '@permissions/model/src/errors';
 import type { CommandContext, Requester } from './context';
 
 /** The read-only hierarchy queries of reference §7.5, each one SQL statement plus in-process authorization. */

@@ -6,8 +6,9 @@ import {
   parentsOf,
   validateDocument,
   type PermissionsDocument,
+  BadRequestError,
+  NotFoundError,
 } from '@permissions/model';
-import { BadRequestError, NotFoundError } from '@permissions/model/src/errors';
 import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { CommandContext, Requester } from './context';
 import { normaliseDocument } from '@permissions/authorizer';

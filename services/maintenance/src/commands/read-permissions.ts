@@ -1,4 +1,4 @@
-import { NotFoundError } from '@permissions/model/src/errors';
+import { NotFoundError } from '@permissions/model';
 import type { StoredDocument } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
 

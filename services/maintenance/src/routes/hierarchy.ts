@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { BadRequestError } from '@permissions/model/src/errors';
+import { BadRequestError } from '@permissions/model';
 import { byMethod, internalise, requesterOf, setContentLocation, subjectFromQuery } from '@permissions/http-kit';
 import type { MaintenanceCommands } from '../service';
 

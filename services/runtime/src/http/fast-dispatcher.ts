@@ -5,18 +5,9 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   UnavailableError,
-} from '@permissions/model/src/errors';
-import {
-  authenticate,
-  authenticatedFromCache,
-  headerSafe,
-  internalise,
-  requestIdOf,
-  toHttpError,
-  type Logger,
-  type Metrics,
-  type TokenVerifier,
-} from '@permissions/http-kit';
+} from '@permissions/model';
+import { headerSafe, internalise, requestIdOf, toHttpError, type Logger, type Metrics } from '@permissions/http-kit';
+import { authenticate, authenticatedFromCache, type TokenVerifier } from '@permissions/auth';
 import type { Answerer } from '../questions/answerer';
 import { parseQuestion, rawFromJsonBody, rawFromSearchParams, type Question } from '../questions/parse-question';
 import { answerQuestion, QUESTION_ROUTES, type QuestionRoute } from './question-routes';

@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthorizedError } from '@permissions/model/src/errors';
+import { ForbiddenError, UnauthorizedError } from '@permissions/model';
 import type { CallerIdentity } from '@permissions/http-kit';
 
 export type AskerRule = 'self-or-delegated' | 'self-or-nobody';

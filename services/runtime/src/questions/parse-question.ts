@@ -1,4 +1,4 @@
-import { BadRequestError } from '@permissions/model/src/errors';
+import { BadRequestError } from '@permissions/model';
 
 /** One runtime question, from a query string or a JSON body (reference §5.1; B7: POST bodies are read as JSON). */
 export interface Question {

@@ -1,5 +1,6 @@
 import type { Authorizer } from '@permissions/authorizer';
-import type { Logger, PrincipalNormaliser } from '@permissions/http-kit';
+import type { Logger } from '@permissions/http-kit';
+import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Store } from '@permissions/store';
 
 export interface TeamsContext {
@@ -11,7 +12,4 @@ export interface TeamsContext {
   newTeamUrl(): string;
 }
 
-export interface Requester {
-  user: string | null;
-  client: string | null;
-}
+export type { Requester } from '@permissions/model';

@@ -1,6 +1,5 @@
 import { prepareNewDocument } from '@permissions/authorizer';
-import { isActionMapProperty, isPlainObject, validateTeam, type Team } from '@permissions/model';
-import { BadRequestError } from '@permissions/model/src/errors';
+import { isActionMapProperty, isPlainObject, validateTeam, type Team, BadRequestError } from '@permissions/model';
 import type { TeamsContext, Requester } from './context';
 import { authorizeRoles } from './roles-authorization';
 

@@ -1,5 +1,4 @@
-import { canonicalBase, type Roles } from '@permissions/model';
-import { ForbiddenError } from '@permissions/model/src/errors';
+import { canonicalBase, type Roles, ForbiddenError } from '@permissions/model';
 import type { Authorizer, RequestCaller } from '@permissions/authorizer';
 
 /**

@@ -1,11 +1,13 @@
-import { isPlainObject, validateTeam, type Team } from '@permissions/model';
 import {
+  isPlainObject,
+  validateTeam,
+  type Team,
   BadRequestError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
   UnauthorizedError,
-} from '@permissions/model/src/errors';
+} from '@permissions/model';
 import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { StoredTeam } from '@permissions/store';
 import type { TeamsContext, Requester } from './context';

@@ -1,8 +1,5 @@
-import type { Team } from '@permissions/model';
-import { BadRequestError } from '@permissions/model/src/errors';
+import { BadRequestError, SERVER_STAMPS, type ServerStamp, type Team } from '@permissions/model';
 
-/** Stamps the server keeps on a team (reference §3.3); clients may not set them. */
-export const STAMPS = ['creator', 'created', 'modifier', 'modified'] as const;
 /** Links added to every representation; a client that sends them back unchanged (GET then PATCH) is not refused. */
 const LINKS = ['self', '_permissions', '_permissionsHeirs'] as const;
 
@@ -31,7 +28,7 @@ export function stripServerFields(id: string, patched: Record<string, unknown>, 
     }
     delete result[link];
   }
-  for (const stamp of STAMPS) {
+  for (const stamp of SERVER_STAMPS) {
     if (result[stamp] !== undefined && result[stamp] !== stored[stamp]) {
       throw new BadRequestError(`${stamp} is set by the server and may not be changed`);
     }
@@ -40,8 +37,8 @@ export function stripServerFields(id: string, patched: Record<string, unknown>, 
   return result;
 }
 
-export function stampsOf(team: Team): Partial<Record<(typeof STAMPS)[number], unknown>> {
-  const stamps: Partial<Record<(typeof STAMPS)[number], unknown>> = {};
-  for (const stamp of STAMPS) if (team[stamp] !== undefined) stamps[stamp] = team[stamp];
+export function stampsOf(team: Team): Partial<Record<ServerStamp, unknown>> {
+  const stamps: Partial<Record<ServerStamp, unknown>> = {};
+  for (const stamp of SERVER_STAMPS) if (team[stamp] !== undefined) stamps[stamp] = team[stamp];
   return stamps;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PermissionsDocument, Team } from '../../../../model/src/types';
+import type { PermissionsDocument, Team } from '@permissions/model';
 import type { Store } from '../../types';
 import type { RawReads } from '../raw-reads';
 

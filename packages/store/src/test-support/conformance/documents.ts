@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../../../../model/src/errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '@permissions/model';
 import { documentFor, rejectionOf, type ConformanceContext } from './context';
 
 export function describeDocuments(ctx: ConformanceContext): void {

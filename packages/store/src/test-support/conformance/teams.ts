@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../../../../model/src/errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '@permissions/model';
 import { rejectionOf, teamWith, type ConformanceContext } from './context';
 
 export function describeTeams(ctx: ConformanceContext): void {

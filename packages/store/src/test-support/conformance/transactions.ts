@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../../../../model/src/errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '@permissions/model';
 import type { EventRecord } from '../../types';
 import { documentFor, rejectionOf, teamWith, type ConformanceContext } from './context';
 

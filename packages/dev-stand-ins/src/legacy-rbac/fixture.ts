@@ -26,7 +26,7 @@ const developer: LegacyPermission[] = [
 ];
 
 /**
- * Two sample orgs whose users are the development identity provider's users (test/src/idp/fixtures.ts), so that
+ * Two sample orgs whose users are the development identity provider's users (../idp/fixtures.ts), so that
  * `pnpm start` can show an on-demand migration by hand. `notyet@example.com` is unknown to the IdP on purpose.
  */
 export function defaultLegacyFixture(): LegacyFixture {

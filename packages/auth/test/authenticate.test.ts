@@ -1,6 +1,6 @@
-import { AppError, UnauthorizedError } from '@permissions/model/src/errors';
-import { authenticate, createTokenVerifier, INVALID_TOKEN_MSG, type TokenVerifier } from '../src/auth';
-import { startDevIdp, type DevIdp } from '../../../test/src/idp';
+import { AppError, UnauthorizedError } from '@permissions/model';
+import { authenticate, createTokenVerifier, INVALID_TOKEN_MSG, type TokenVerifier } from '../src';
+import { startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
   try {
@@ -68,13 +68,13 @@ describe('authenticate (reference §2.1)', () => {
     const err = await failure(
       authenticate({ authorization: `Bearer ${alice}`, 'x-client-authorization': `Bearer ${expired}` }, verifier),
     );
-    expect(err.status).toBe(401);
+    expect(err).toBeInstanceOf(UnauthorizedError);
     expect(err.details).toEqual({ reason: 'expired', header: 'x-client-authorization' });
   });
 
   it('rejects an X-Client-Authorization alone when invalid', async () => {
     const err = await failure(authenticate({ 'x-client-authorization': 'Bearer garbage' }, verifier));
-    expect(err.status).toBe(401);
+    expect(err).toBeInstanceOf(UnauthorizedError);
     expect(err.details).toEqual({ reason: 'malformed', header: 'x-client-authorization' });
   });
 
@@ -88,7 +88,7 @@ describe('authenticate (reference §2.1)', () => {
   it('rejects other schemes and empty headers', async () => {
     for (const authorization of ['Basic YWxpY2U6YWxpY2U=', '', 'Bearer', `Bearer ${alice} extra`]) {
       const err = await failure(authenticate({ authorization }, verifier));
-      expect(err.status).toBe(401);
+      expect(err).toBeInstanceOf(UnauthorizedError);
       expect(err.details).toEqual({ reason: 'malformed', header: 'authorization' });
     }
   });

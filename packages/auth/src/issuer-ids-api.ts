@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { z } from 'zod';
-import { UnavailableError } from '@permissions/model/src/errors';
+import { UnavailableError } from '@permissions/model';
 import type { ClientCredentials } from './client-credentials';
 import { describeFailure } from './issuer-discovery';
 import { issuerApiUrl } from './issuer-urls';

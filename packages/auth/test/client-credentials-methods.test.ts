@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import express from 'express';
-import { createClientCredentials } from '../src/auth';
+import { createClientCredentials } from '../src';
 
 /**
  * An issuer we do not control may refuse HTTP Basic client authentication and want the credentials in the form

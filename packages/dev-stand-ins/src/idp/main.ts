@@ -1,5 +1,5 @@
 /**
- * Runs the development identity provider alone: `IDP_PORT=3299 tsx test/src/idp/main.ts`. Prints the issuer to put
+ * Runs the development identity provider alone: `IDP_PORT=3299 tsx packages/dev-stand-ins/src/idp/main.ts`. Prints the issuer to put
  * in AUTH_ISSUERS, the sample users and a token for each, so the services can be tried with curl.
  */
 import { DEFAULT_CLIENT, DEFAULT_IDP_PORT } from './fixtures';

@@ -1,5 +1,6 @@
-import { createTokenVerifier } from '../src/auth';
-import { startDevIdp, type DevIdp } from '../../../test/src/idp';
+import { UnauthorizedError } from '@permissions/model';
+import { createTokenVerifier } from '../src';
+import { startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
 
 /**
  * Identity providers differ on whether their issuer ends with a slash (Auth0's does), and operators write
@@ -23,8 +24,7 @@ test('an issuer configured with a trailing slash accepts its tokens without one,
 
 test('anything more than a trailing slash is another issuer', async () => {
   const other = await idp.tokenFor('alice', { claims: { iss: `${idp.issuer}/tenant` } });
-  await expect(createTokenVerifier({ issuers: [idp.issuer] }).verify(other)).rejects.toMatchObject({
-    status: 401,
-    details: { reason: 'unknown issuer' },
-  });
+  const refusal = createTokenVerifier({ issuers: [idp.issuer] }).verify(other);
+  await expect(refusal).rejects.toBeInstanceOf(UnauthorizedError);
+  await expect(refusal).rejects.toMatchObject({ details: { reason: 'unknown issuer' } });
 });

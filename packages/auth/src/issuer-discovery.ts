@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { z } from 'zod';
-import { UnavailableError } from '@permissions/model/src/errors';
+import { UnavailableError } from '@permissions/model';
 import { discoveryUrl, isSafeIdentityUrl, issuerKey } from './issuer-urls';
 
 /** What we use from an issuer's OpenID Provider metadata. */

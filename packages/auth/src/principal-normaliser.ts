@@ -1,6 +1,12 @@
 import { LRUCache } from 'lru-cache';
-import { BadRequestError } from '@permissions/model/src/errors';
-import { ANYONE, INCOGNITO, ISSUER_ANYONE_SUFFIX, TEAM_PREFIX } from '@permissions/model/src/types';
+import {
+  ANYONE,
+  BadRequestError,
+  INCOGNITO,
+  ISSUER_ANYONE_SUFFIX,
+  looksLikeEmail,
+  TEAM_PREFIX,
+} from '@permissions/model';
 import type { ClientCredentials } from './client-credentials';
 import { EMAILS_PATH, IDS_PATH, queryIssuerUsers, type IssuerUser } from './issuer-ids-api';
 import { findTrustedIssuer, parseTrustedIssuers } from './issuer-urls';
@@ -31,7 +37,6 @@ export interface PrincipalNormaliserOptions {
 export const MALFORMED_PRINCIPAL_MSG =
   'users and clients must be of the form {issuer}#{id} where issuer is a trusted issuer';
 
-const EMAIL = /^[^@\s#]+@[^@\s#]+\.[^@\s#]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Client ids: the check the original meant to make (W13), so arbitrary strings are not stored as principals. */
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,255}$/;
@@ -69,7 +74,7 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
       throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
     }
     if (`#${id}` === ISSUER_ANYONE_SUFFIX) return value;
-    if (EMAIL.test(id)) return { value, issuer, written, kind: 'email', id };
+    if (looksLikeEmail(id)) return { value, issuer, written, kind: 'email', id };
     if (UUID.test(id)) return { value, issuer, written, kind: 'uuid', id };
     if (CLIENT_ID.test(id)) return value;
     throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });

@@ -1,7 +1,6 @@
-import { auth, startStack, type Stack } from '../../../test/src/harness';
-import { startLegacyRbac, type LegacyFixture, type LegacyRbac } from '../../../test/src/legacy-rbac';
-
-export type Who = 'alice' | 'bob' | 'carol' | 'dave' | 'client';
+import { auth, startStack, type Stack } from './stack';
+import type { Who } from './per-file-stack';
+import { startLegacyRbac, type LegacyFixture, type LegacyRbac } from '@permissions/dev-stand-ins/legacy-rbac';
 
 export interface LegacyStack {
   legacy: LegacyRbac;

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '@permissions/model/src/errors';
+import { UnauthorizedError } from '@permissions/model';
 import { rejectToken } from './token-rejection';
 import type { TokenVerifier, VerifiedToken } from './token-verifier';
 

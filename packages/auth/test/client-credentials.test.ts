@@ -1,6 +1,6 @@
-import { AppError, BadRequestError, UnavailableError } from '@permissions/model/src/errors';
-import { createClientCredentials, createTokenVerifier, IssuerConfigError } from '../src/auth';
-import { startDevIdp, type DevIdp } from '../../../test/src/idp';
+import { AppError, BadRequestError, UnavailableError } from '@permissions/model';
+import { createClientCredentials, createTokenVerifier, IssuerConfigError } from '../src';
+import { startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
   try {

@@ -1,5 +1,5 @@
 import { errors } from 'jose';
-import { UnauthorizedError } from '@permissions/model/src/errors';
+import { UnauthorizedError } from '@permissions/model';
 
 /** The `msg` of every 401, as in the original (reference §2.1); the `reason` detail says what was wrong. */
 export const INVALID_TOKEN_MSG = 'must provide valid Bearer token';

@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { z } from 'zod';
-import { BadRequestError, UnavailableError } from '@permissions/model/src/errors';
+import { BadRequestError, UnavailableError } from '@permissions/model';
 import { createIssuerDiscovery, describeFailure, type IssuerDiscovery } from './issuer-discovery';
 import { parseTrustedIssuers } from './issuer-urls';
 

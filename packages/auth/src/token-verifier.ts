@@ -10,7 +10,7 @@ import {
   type KeyLike,
 } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { UnavailableError } from '@permissions/model/src/errors';
+import { UnavailableError } from '@permissions/model';
 import { createIssuerDiscovery, type IssuerDiscovery } from './issuer-discovery';
 import { findTrustedIssuer, parseTrustedIssuers } from './issuer-urls';
 import { rejectToken, rejectionFor } from './token-rejection';
