@@ -60,3 +60,4 @@ export {
 } from './inheritance-change';
 export { combineAll, anyAllowed } from './combine-answers';
 export { rootDocument, ROOT_SUBJECT } from './root-document';
+export { mayKnowOf, mayReadContent, visibleSubjects, type VisibilityContext } from './visibility';
