@@ -9,6 +9,8 @@ export interface CellChoice {
 /** Principals × actions, read from the chain's documents; every cell is a button that explains itself. */
 export function AccessTable(props: {
   matrix: AccessMatrix;
+  /** The signed-in principal, marked "you". */
+  me: string;
   selected: CellChoice | null;
   onSelect: (choice: CellChoice) => void;
 }) {
@@ -38,6 +40,7 @@ export function AccessTable(props: {
               <th scope="row">
                 <span class="principal-name">{describePrincipal(row.principal)}</span>
                 <span class="kind">
+                  {row.principal === props.me ? 'you · ' : ''}
                   {KIND_LABEL[row.kind]}
                   {row.teams.length > 0
                     ? ` · via ${row.teams.length === 1 ? 'team' : 'teams'} ${row.teams.join(', ')}`

@@ -20,6 +20,7 @@ export function DocumentPanel(props: {
   api: Api;
   features: Features;
   node: ChainNode;
+  onEdit: () => void;
   onSaved: (etag: string | null) => void;
 }) {
   const { api, features } = props;
@@ -40,6 +41,7 @@ export function DocumentPanel(props: {
     setUnsaved(null);
     setPreview(null);
     setEditing(true);
+    props.onEdit();
   }
 
   /** The patch to send, or a notice saying why there is none (the API's own validation, run here first). */

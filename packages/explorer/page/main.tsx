@@ -2,4 +2,6 @@ import { render } from 'preact';
 import { App } from './app';
 import './explorer.css';
 
-render(<App />, document.getElementById('app') as HTMLElement);
+const container = document.getElementById('app') as HTMLElement;
+container.textContent = ''; // the "loading" line the HTML shows until the script runs
+render(<App />, container);

@@ -132,6 +132,7 @@ export function ResourceView(props: {
               api={api}
               features={features}
               node={root}
+              onEdit={() => setFlash(null)}
               onSaved={(etag) => {
                 setFlash(`Saved: the document now has ETag ${etag ?? '(none)'}.`);
                 setGeneration((g) => g + 1);
@@ -157,7 +158,9 @@ export function ResourceView(props: {
                   </option>
                 ))}
               </select>
-              {matrix ? <AccessTable matrix={matrix} selected={cell} onSelect={setCell} /> : null}
+              {matrix ? (
+                <AccessTable matrix={matrix} me={session.principal} selected={cell} onSelect={setCell} />
+              ) : null}
             </section>
             {cell && matrix ? (
               <Explanation

@@ -1,0 +1,11 @@
+const base = require('../../jest.config.js');
+
+/** `pnpm test:browser`: the explorer in a real Chromium (Debian's /usr/bin/chromium), against the all-in-one. */
+module.exports = {
+  ...base,
+  rootDir: '../..',
+  testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/.data/'],
+  maxWorkers: 1,
+  testTimeout: 120_000,
+};
