@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   CACHE_MAX_DOCUMENTS: z.coerce.number().int().positive().default(100_000),
   CACHE_MAX_ACTORS: z.coerce.number().int().positive().default(100_000),
   MIN_SEQUENCE_WAIT_MS: positive.default(2000),
+  DEV_IDP_ISSUER: z.url().optional(),
+  DEV_IDP_USERS: z.string().optional(),
 });
 
 export interface Config {
@@ -83,6 +85,11 @@ export interface Config {
     minSequenceWaitMs: number;
   };
   cache: { maxDocuments: number; maxActors: number };
+  /**
+   * Set by `pnpm start` when it runs the development identity provider (DEV_IDP_ISSUER, DEV_IDP_USERS): the explorer
+   * offers one-click sign-in as these users. Unset in production.
+   */
+  devIdentity: { issuer: string; users: string[] } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -101,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runtime: e.RUNTIME_PORT,
     migration: e.MIGRATION_PORT,
   };
+  const authIssuers = list(e.AUTH_ISSUERS);
+  const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+  if (e.DEV_IDP_ISSUER !== undefined && !authIssuers.some((issuer) => sameIssuer(issuer, e.DEV_IDP_ISSUER as string))) {
+    // Signing in with tokens the services would refuse helps nobody; say so at start-up.
+    throw new ConfigError('invalid configuration: DEV_IDP_ISSUER must be one of AUTH_ISSUERS');
+  }
   const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
   const speed = (ms: number) => Math.max(1, Math.round(ms / e.SPEEDUP));
   return {
@@ -114,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       migration: e.MIGRATION_URL ?? local('migration'),
     },
     // Kept as written: a token's `iss` is compared with them (modulo a trailing slash) and principals use it.
-    authIssuers: list(e.AUTH_ISSUERS),
+    authIssuers,
     authAudience: e.AUTH_AUDIENCE,
     clientId: e.PERMISSIONS_CLIENT_ID,
     clientSecret: e.PERMISSIONS_CLIENT_SECRET,
@@ -140,5 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minSequenceWaitMs: e.MIN_SEQUENCE_WAIT_MS,
     },
     cache: { maxDocuments: e.CACHE_MAX_DOCUMENTS, maxActors: e.CACHE_MAX_ACTORS },
+    devIdentity:
+      e.DEV_IDP_ISSUER === undefined ? undefined : { issuer: e.DEV_IDP_ISSUER, users: list(e.DEV_IDP_USERS) },
   };
 }

@@ -31,3 +31,17 @@ test('every invalid variable is reported at once', () => {
     expect((err as Error).message).toMatch(/BODY_LIMIT must be a size/);
   }
 });
+
+test('the development identity is known only when DEV_IDP_ISSUER names a trusted issuer', () => {
+  expect(loadConfig({ AUTH_ISSUERS: 'http://127.0.0.1:4000' }).devIdentity).toBeUndefined();
+  expect(
+    loadConfig({
+      AUTH_ISSUERS: 'http://127.0.0.1:4000',
+      DEV_IDP_ISSUER: 'http://127.0.0.1:4000/',
+      DEV_IDP_USERS: 'a, b',
+    }).devIdentity,
+  ).toEqual({ issuer: 'http://127.0.0.1:4000/', users: ['a', 'b'] });
+  expect(() =>
+    loadConfig({ AUTH_ISSUERS: 'https://login.example.com', DEV_IDP_ISSUER: 'http://127.0.0.1:4000' }),
+  ).toThrow('DEV_IDP_ISSUER must be one of AUTH_ISSUERS');
+});

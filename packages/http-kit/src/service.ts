@@ -5,7 +5,7 @@ import type { Router } from 'express';
 export interface Service {
   name: string;
   router: Router;
-  /** Paths that check their own credentials instead of a bearer token (the signed event broadcast). */
+  /** Paths that check their own credentials instead of a bearer token (the signed event broadcast), or need none (the explorer page). */
   selfAuthenticatedPaths?: string[];
   /**
    * A lean handler tried before express for the hot routes; returns false for requests it does not serve.

@@ -36,6 +36,9 @@ export async function prepareEnvironment(env: NodeJS.ProcessEnv, log: Logger): P
       const idp = await onFixedPortOrAny(port, log, 'development identity provider', (p) => startDevIdp({ port: p }));
       stops.push(() => idp.close());
       added.AUTH_ISSUERS = idp.issuer;
+      // Only the provider started here may be offered for one-click sign-in (the explorer's config).
+      added.DEV_IDP_ISSUER = idp.issuer;
+      added.DEV_IDP_USERS = idp.users.map((user) => user.username).join(',');
       added.PERMISSIONS_CLIENT_ID = env.PERMISSIONS_CLIENT_ID ?? DEFAULT_CLIENT.clientId;
       added.PERMISSIONS_CLIENT_SECRET = env.PERMISSIONS_CLIENT_SECRET ?? DEFAULT_CLIENT.secret;
       if (!env.BOOTSTRAP_GOVERNORS) {

@@ -11,6 +11,7 @@ export async function printWelcome(options: {
   const first = Object.values(baseUrls)[0];
   const lines = ['', 'Permissions services are up:'];
   for (const [name, url] of Object.entries(baseUrls)) lines.push(`  ${name.padEnd(12)} ${url}`);
+  lines.push(`  explorer     ${baseUrls.maintenance ?? first}/explorer`);
   lines.push(`  issuers      ${config.authIssuers.join(', ')}`);
   lines.push(`  governors    ${config.bootstrapGovernors.join(', ') || '(none)'}`);
   if (devIdp) {

@@ -61,3 +61,11 @@ export {
 export { combineAll, anyAllowed } from './combine-answers';
 export { rootDocument, ROOT_SUBJECT } from './root-document';
 export { mayKnowOf, mayReadContent, visibleSubjects, type VisibilityContext } from './visibility';
+export {
+  accessMatrix,
+  rowKindOf,
+  type AccessMatrix,
+  type AccessRow,
+  type AccessCell,
+  type AccessRowKind,
+} from './access-matrix';

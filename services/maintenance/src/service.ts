@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { createAuthorizer } from '@permissions/authorizer';
 import type { Logger, Service } from '@permissions/http-kit';
+import { explorerRoutes, EXPLORER_PUBLIC_PATHS } from '@permissions/explorer';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
@@ -46,5 +47,7 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   const router = Router();
   router.use(permissionsRoutes(commands));
   router.use(hierarchyRoutes(commands));
-  return { name: 'maintenance', router };
+  router.use(explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }));
+  // The explorer's page and assets are public; every action it takes goes through the API with the user's token.
+  return { name: 'maintenance', router, selfAuthenticatedPaths: EXPLORER_PUBLIC_PATHS };
 }

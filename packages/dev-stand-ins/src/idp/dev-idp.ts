@@ -80,6 +80,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     requests.push({ method: req.method, path: req.path });
     next();
   });
+  app.use(loopbackCors);
   app.use(express.urlencoded({ extended: false }), express.json({ limit: '1mb' }));
   app.use(oauthRoutes(state));
   app.use(idsRoutes(state));
@@ -118,4 +119,23 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The explorer page, served by the services on another port, signs in with the password grant from the browser:
+ * pages served from loopback addresses may read this provider's answers; pages from anywhere else may not.
+ */
+function loopbackCors(req: Request, res: Response, next: NextFunction): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin)) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+      res.setHeader('Access-Control-Allow-Headers', 'content-type');
+      res.status(204).end();
+      return;
+    }
+  }
+  next();
 }
