@@ -1,6 +1,7 @@
 import { createLogger, loadConfig, SERVICE_NAMES, type ServiceName } from '@permissions/http-kit';
-import { startServices } from './services-process';
+import { startServices, type RunningServices } from './services-process';
 import { onShutdown } from './shutdown';
+import { explainListenError, reportStartFailure } from './startup-problem';
 
 /**
  * `pnpm start:service NAME`: one service process on its own port (MAINTENANCE_PORT, TEAMS_PORT, RUNTIME_PORT,
@@ -9,21 +10,25 @@ import { onShutdown } from './shutdown';
  */
 async function main(): Promise<void> {
   const name = process.argv[2] as ServiceName | undefined;
-  const log = createLogger(`launcher`);
+  const log = createLogger(name && SERVICE_NAMES.includes(name) ? name : 'launcher');
   if (!name || !SERVICE_NAMES.includes(name)) {
     log.error(`usage: pnpm start:service ${SERVICE_NAMES.join('|')}`);
     process.exit(2);
   }
-  let running: Awaited<ReturnType<typeof startServices>> | undefined;
+  let running: RunningServices | undefined;
   onShutdown(log, async () => {
     await running?.close();
   });
   try {
     const config = loadConfig(process.env);
-    running = await startServices([name], config, config.ports[name], createLogger(name, config.logLevel));
+    running = await startServices([name], config, config.ports[name], createLogger(name, config.logLevel)).catch(
+      (err: unknown) => {
+        throw explainListenError(err, `${name.toUpperCase()}_PORT`, config.ports[name]);
+      },
+    );
     log.info({ service: name, port: running.port }, 'service ready');
   } catch (err) {
-    log.error({ err }, 'start failed');
+    reportStartFailure(err, log);
     await running?.close().catch(() => undefined);
     process.exit(1);
   }

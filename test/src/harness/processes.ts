@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -44,6 +46,30 @@ export function contractEnv(options: {
     PERMISSIONS_CLIENT_SECRET: options.clientSecret,
     EVENTS_SECRET: options.eventsSecret,
     SPEEDUP: String(options.speedup ?? 10),
+  };
+}
+
+/**
+ * What `pnpm start` keeps (its data directory) and the fixed ports of its development stand-ins are the test's own:
+ * a temporary data directory and free ports, unless the test gives them. Other runs on this machine use the
+ * defaults at the same time.
+ */
+async function ownDevelopmentSetup(env: Record<string, string>) {
+  const own: Record<string, string> = {};
+  let dataDir: string | undefined;
+  if (env.DATA_DIR === undefined) {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'permissions-data-'));
+    own.DATA_DIR = dataDir;
+  }
+  if (env.AUTH_ISSUERS === undefined && env.DEV_IDP_PORT === undefined) own.DEV_IDP_PORT = String(await freePort());
+  if (env.LEGACY_RBAC_URL === undefined && env.LEGACY_RBAC_PORT === undefined) {
+    own.LEGACY_RBAC_PORT = String(await freePort());
+  }
+  return {
+    env: own,
+    remove: async () => {
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -100,6 +126,7 @@ export async function startProcess(
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const portVariable = what === 'all-in-one' ? 'PORT' : `${what.toUpperCase()}_PORT`;
+  const own = what === 'all-in-one' ? await ownDevelopmentSetup(env) : { env: {}, remove: async () => undefined };
   const args = what === 'all-in-one' ? [ENTRIES['all-in-one']] : [ENTRIES.service, what];
   // `via: 'pnpm'` runs the very command a user types (`pnpm start`, `pnpm start:service NAME`), pnpm in front.
   const [command, commandArgs] =
@@ -112,7 +139,7 @@ export async function startProcess(
   let output = '';
   const child = spawn(command, commandArgs, {
     cwd: REPO,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...own.env, ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: group,
   });
@@ -140,7 +167,7 @@ export async function startProcess(
         resolve();
       });
       kill('SIGTERM');
-    });
+    }).then(own.remove);
   const signal = (sig: NodeJS.Signals, timeoutMs: number) =>
     new Promise<{ code: number | null; signal: string | null } | null>((resolve) => {
       const ended = () => ({ code: child.exitCode, signal: child.signalCode });
@@ -155,7 +182,10 @@ export async function startProcess(
   const descendants = () => (child.pid === undefined ? [] : descendantsOf(child.pid));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await own.remove();
+      throw new Error(`${what} exited with ${child.exitCode}:\n${output}`);
+    }
     try {
       const res = await fetch(`${url}/health`);
       if (res.status === 200) break;
