@@ -11,6 +11,7 @@ import {
   authenticatedFromCache,
   headerSafe,
   internalise,
+  logRequestFailure,
   requestIdOf,
   toHttpError,
   type Logger,
@@ -71,7 +72,7 @@ export function createFastDispatcher(deps: FastDispatcherDeps) {
       .then((answer) => send(res, 200, answer, reqId, url))
       .catch((err: unknown) => {
         const mapped = toHttpError(err);
-        if (mapped.status >= 500) log.error({ err, reqId }, 'question failed');
+        logRequestFailure(log, err, mapped.status, reqId);
         if (mapped.status >= 500) mapped.body.requestId = reqId;
         send(res, mapped.status, mapped.body, reqId, url, mapped.headers);
       })
