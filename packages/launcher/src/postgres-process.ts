@@ -37,11 +37,11 @@ export function startPostgresProcess(dataDir: string, log: Logger): Promise<Post
 }
 
 async function runKeeper(dataDir: string, log: Logger): Promise<PostgresProcess> {
-  const keeper = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'postgres-keeper.ts'), dataDir],
-    { cwd: REPO_ROOT, detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  const keeper = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'postgres-keeper.ts'), dataDir], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const stderr: string[] = [];
   keeper.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr.push(chunk);

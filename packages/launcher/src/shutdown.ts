@@ -27,5 +27,7 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
       });
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => begin({ signal }));
-  watchParent(process.env, (parentPid) => begin({ reason: `the process that started this one (${parentPid}) is gone` }));
+  watchParent(process.env, (parentPid) =>
+    begin({ reason: `the process that started this one (${parentPid}) is gone` }),
+  );
 }

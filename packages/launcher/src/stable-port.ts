@@ -18,7 +18,11 @@ export interface StableEndpoint {
  * else the variable, else the default. Never a port picked at random: the URL would then change from one start to
  * the next.
  */
-export function choosePort(endpoint: StableEndpoint, requested: string | undefined, keptUrl: string | undefined): number {
+export function choosePort(
+  endpoint: StableEndpoint,
+  requested: string | undefined,
+  keptUrl: string | undefined,
+): number {
   const wanted = requested?.trim() ? portNumber(endpoint.variable, requested.trim()) : undefined;
   if (keptUrl === undefined) return wanted ?? endpoint.defaultPort;
   const kept = portOf(keptUrl);

@@ -22,17 +22,27 @@ async function main(): Promise<void> {
   try {
     prepared = await prepareEnvironment(process.env, log);
     // npm_lifecycle_event makes each service stop by itself should this launcher disappear (parent-watch.ts).
-    const env = { ...process.env, ...prepared.env, npm_lifecycle_event: process.env.npm_lifecycle_event ?? 'start:split' };
+    const env = {
+      ...process.env,
+      ...prepared.env,
+      npm_lifecycle_event: process.env.npm_lifecycle_event ?? 'start:split',
+    };
     const config = loadConfig(env);
     const entry = path.join(__dirname, 'start-service.ts');
     const failed = new Promise<never>((_resolve, reject) => {
       for (const name of SERVICE_NAMES) {
         // node itself, with tsx as a loader: the tsx CLI would SIGKILL a service still finishing its shutdown.
-        const child = spawn(process.execPath, ['--import', 'tsx', entry, name], { env, stdio: 'inherit', cwd: REPO_ROOT });
+        const child = spawn(process.execPath, ['--import', 'tsx', entry, name], {
+          env,
+          stdio: 'inherit',
+          cwd: REPO_ROOT,
+        });
         child.on('exit', (code, signal) => {
           if (stopping) return;
           log.error({ service: name, code, signal }, 'a service process ended');
-          reject(new StartupProblem(`the ${name} service stopped (exit code ${code ?? signal}); its lines above say why`));
+          reject(
+            new StartupProblem(`the ${name} service stopped (exit code ${code ?? signal}); its lines above say why`),
+          );
         });
         children.push(child);
       }

@@ -8,9 +8,7 @@ export class StartupProblem extends Error {
 
 /** How to find what holds a TCP port, for messages. */
 export function whoHoldsPort(port: number): string {
-  return process.platform === 'win32'
-    ? `netstat -ano | findstr :${port}`
-    : `lsof -nP -iTCP:${port} -sTCP:LISTEN`;
+  return process.platform === 'win32' ? `netstat -ano | findstr :${port}` : `lsof -nP -iTCP:${port} -sTCP:LISTEN`;
 }
 
 /** Prints why the launcher stops: a StartupProblem as plain text on stderr, anything else through the log. */

@@ -18,10 +18,15 @@ export interface ServiceProcess {
   output(): string;
   stop(): Promise<void>;
   /**
-   * Sends `signal` (to the process group when started via pnpm) and resolves with how the process ended, or null if it still runs after `timeoutMs` (it is then
-   * left running: call stop()).
+   * Sends `signal` (to the process group when started via pnpm, as a terminal does, unless `to` is 'leader': then to
+   * pnpm alone) and resolves with how the process ended, or null if it still runs after `timeoutMs` (it is then left
+   * running: call stop()).
    */
-  signal(signal: NodeJS.Signals, timeoutMs: number): Promise<{ code: number | null; signal: string | null } | null>;
+  signal(
+    signal: NodeJS.Signals,
+    timeoutMs: number,
+    to?: 'group' | 'leader',
+  ): Promise<{ code: number | null; signal: string | null } | null>;
   /** The ids of every live process started below this one (pnpm runs the service in a child of its own). */
   descendants(): number[];
 }
@@ -50,26 +55,22 @@ export function contractEnv(options: {
 }
 
 /**
- * What `pnpm start` keeps (its data directory) and the fixed ports of its development stand-ins are the test's own:
- * a temporary data directory and free ports, unless the test gives them. Other runs on this machine use the
- * defaults at the same time.
+ * Unless the test gives a DATA_DIR (and then chooses the ports that go with it), what `pnpm start` keeps goes to a
+ * temporary data directory of its own, and its development stand-ins get free ports: other runs on this machine use
+ * the default ones at the same time.
  */
 async function ownDevelopmentSetup(env: Record<string, string>) {
   const own: Record<string, string> = {};
-  let dataDir: string | undefined;
-  if (env.DATA_DIR === undefined) {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'permissions-data-'));
-    own.DATA_DIR = dataDir;
-  }
+  if (env.DATA_DIR !== undefined) return { env: own, remove: async () => undefined };
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'permissions-data-'));
+  own.DATA_DIR = dataDir;
   if (env.AUTH_ISSUERS === undefined && env.DEV_IDP_PORT === undefined) own.DEV_IDP_PORT = String(await freePort());
   if (env.LEGACY_RBAC_URL === undefined && env.LEGACY_RBAC_PORT === undefined) {
     own.LEGACY_RBAC_PORT = String(await freePort());
   }
   return {
     env: own,
-    remove: async () => {
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    remove: () => rm(dataDir, { recursive: true, force: true }),
   };
 }
 
@@ -122,7 +123,7 @@ export async function freePort(): Promise<number> {
 export async function startProcess(
   what: ProcessKind,
   env: Record<string, string>,
-  options: { via?: 'node' | 'pnpm' } = {},
+  options: { via?: 'node' | 'pnpm'; /** pnpm's own lines too (default: --silent) */ verbose?: boolean } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const portVariable = what === 'all-in-one' ? 'PORT' : `${what.toUpperCase()}_PORT`;
@@ -131,7 +132,10 @@ export async function startProcess(
   // `via: 'pnpm'` runs the very command a user types (`pnpm start`, `pnpm start:service NAME`), pnpm in front.
   const [command, commandArgs] =
     options.via === 'pnpm'
-      ? ['pnpm', what === 'all-in-one' ? ['--silent', 'start'] : ['--silent', 'start:service', what]]
+      ? [
+          'pnpm',
+          [...(options.verbose ? [] : ['--silent']), ...(what === 'all-in-one' ? ['start'] : ['start:service', what])],
+        ]
       : [process.execPath, ['--import', 'tsx', ...args.map((a, i) => (i === 0 ? path.join(REPO, a) : a))]];
   // pnpm neither relays SIGTERM nor SIGINT to the script it runs (it dies, or waits, and the service runs on): it
   // gets a process group of its own, signalled as a whole, as a terminal's Ctrl-C or `kill -- -PGID` does.
@@ -168,7 +172,7 @@ export async function startProcess(
       });
       kill('SIGTERM');
     }).then(own.remove);
-  const signal = (sig: NodeJS.Signals, timeoutMs: number) =>
+  const signal = (sig: NodeJS.Signals, timeoutMs: number, to: 'group' | 'leader' = 'group') =>
     new Promise<{ code: number | null; signal: string | null } | null>((resolve) => {
       const ended = () => ({ code: child.exitCode, signal: child.signalCode });
       if (child.exitCode !== null || child.signalCode !== null) return resolve(ended());
@@ -177,7 +181,7 @@ export async function startProcess(
         clearTimeout(timer);
         resolve(ended());
       });
-      kill(sig);
+      kill(sig, to === 'leader' ? child.pid : undefined);
     });
   const descendants = () => (child.pid === undefined ? [] : descendantsOf(child.pid));
   const deadline = Date.now() + 60_000;
