@@ -26,7 +26,8 @@ export function checkPostgresUserAccess(needed: NeededPath[]): void {
     const mode = (statSync(blocked).mode & 0o777).toString(8).padStart(3, '0');
     throw new StartupProblem(
       `the embedded PostgreSQL runs as the system user "postgres" (it refuses to run as root), and that user ` +
-        `cannot enter ${blocked} (mode ${mode}), which holds ${holds} (${target}). Either ${elsewhere}, or let ` +
+        `cannot enter ${blocked} (mode ${mode}), ${blocked === target ? holds : `on the way to ${holds} (${target})`}. ` +
+        `Either ${elsewhere}, or let ` +
         `other users enter it (chmod o+x ${blocked}), or run as a user other than root, or use a Postgres of your ` +
         'own: DATABASE_URL=postgres://… pnpm start.',
     );

@@ -29,7 +29,7 @@ asRoot(
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(
         `Cannot start: the embedded PostgreSQL runs as the system user "postgres" (it refuses to run as root), and ` +
-          `that user cannot enter ${home} (mode 700), which holds the data directory (${dataDir}). Either keep the ` +
+          `that user cannot enter ${home} (mode 700), on the way to the data directory (${dataDir}). Either keep the ` +
           `data elsewhere (DATA_DIR=/var/tmp/permissions-data pnpm start), or let other users enter it (chmod o+x ${home})`,
       );
       expect(run.stderr).not.toContain('EACCES');

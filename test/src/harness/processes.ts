@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,6 +63,7 @@ async function ownDevelopmentSetup(env: Record<string, string>) {
   const own: Record<string, string> = {};
   if (env.DATA_DIR !== undefined) return { env: own, remove: async () => undefined };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'permissions-data-'));
+  await chmod(dataDir, 0o755); // mkdtemp's 700 would keep out the postgres user the embedded Postgres runs as under root
   own.DATA_DIR = dataDir;
   if (env.AUTH_ISSUERS === undefined && env.DEV_IDP_PORT === undefined) own.DEV_IDP_PORT = String(await freePort());
   if (env.LEGACY_RBAC_URL === undefined && env.LEGACY_RBAC_PORT === undefined) {
