@@ -8,17 +8,20 @@ import { welcomeText } from './welcome';
 /** `pnpm start`: the four services in one process on PORT, routed by path, with whatever infrastructure is missing. */
 async function main(): Promise<void> {
   const log = createLogger('launcher');
-  let prepared: PreparedEnvironment | undefined;
-  let running: RunningServices | undefined;
-  onShutdown(log, async () => {
-    await running?.close();
-    await prepared?.stop();
-  });
+  let preparing: Promise<PreparedEnvironment> | undefined;
+  let starting: Promise<RunningServices> | undefined;
+  // A signal during the start waits for each part to finish starting, then stops it: nothing is left behind.
+  const stopAll = async () => {
+    await (await starting?.catch(() => undefined))?.close();
+    await (await preparing?.catch(() => undefined))?.stop();
+  };
+  onShutdown(log, stopAll);
   try {
-    prepared = await prepareEnvironment(process.env, log);
+    preparing = prepareEnvironment(process.env, log);
+    const prepared = await preparing;
     Object.assign(process.env, prepared.env);
     const config = loadConfig(process.env);
-    running = await startServices(
+    starting = startServices(
       [...SERVICE_NAMES],
       config,
       config.port,
@@ -26,11 +29,11 @@ async function main(): Promise<void> {
     ).catch((err: unknown) => {
       throw explainListenError(err, 'PORT', config.port);
     });
+    const running = await starting;
     process.stdout.write(welcomeText({ baseUrls: { all: `http://127.0.0.1:${running.port}` }, prepared, config }));
   } catch (err) {
     reportStartFailure(err, log);
-    await running?.close().catch(() => undefined);
-    await prepared?.stop();
+    await stopAll();
     process.exit(1);
   }
 }

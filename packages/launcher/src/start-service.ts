@@ -15,21 +15,23 @@ async function main(): Promise<void> {
     log.error(`usage: pnpm start:service ${SERVICE_NAMES.join('|')}`);
     process.exit(2);
   }
-  let running: RunningServices | undefined;
+  let starting: Promise<RunningServices> | undefined;
+  // A signal during the start (the port answers /health before a runtime has registered) waits for the start to
+  // finish, then closes what it started: nothing is left registered or open.
   onShutdown(log, async () => {
-    await running?.close();
+    await (await starting?.catch(() => undefined))?.close();
   });
   try {
     const config = loadConfig(process.env);
-    running = await startServices([name], config, config.ports[name], createLogger(name, config.logLevel)).catch(
+    starting = startServices([name], config, config.ports[name], createLogger(name, config.logLevel)).catch(
       (err: unknown) => {
         throw explainListenError(err, `${name.toUpperCase()}_PORT`, config.ports[name]);
       },
     );
+    const running = await starting;
     log.info({ service: name, port: running.port }, 'service ready');
   } catch (err) {
     reportStartFailure(err, log);
-    await running?.close().catch(() => undefined);
     process.exit(1);
   }
 }

@@ -11,16 +11,19 @@ import { waitForHealth } from './wait-for-health';
 /** `pnpm start:split`: the four services as four processes on their own ports, as in production. */
 async function main(): Promise<void> {
   const log = createLogger('launcher');
-  let prepared: PreparedEnvironment | undefined;
+  let preparing: Promise<PreparedEnvironment> | undefined;
   const children: ChildProcess[] = [];
   let stopping = false;
-  onShutdown(log, async () => {
+  const stopAll = async () => {
     stopping = true;
     await Promise.all(children.map((child) => stopChild(child)));
-    await prepared?.stop();
-  });
+    await (await preparing?.catch(() => undefined))?.stop();
+  };
+  onShutdown(log, stopAll);
   try {
-    prepared = await prepareEnvironment(process.env, log);
+    preparing = prepareEnvironment(process.env, log);
+    const prepared = await preparing;
+    if (stopping) return; // a signal came meanwhile: stopAll stops what was prepared
     // npm_lifecycle_event makes each service stop by itself should this launcher disappear (parent-watch.ts).
     const env = {
       ...process.env,
@@ -51,10 +54,8 @@ async function main(): Promise<void> {
     await Promise.race([Promise.all(SERVICE_NAMES.map((name) => waitForHealth(config.urls[name], 60_000))), failed]);
     process.stdout.write(welcomeText({ baseUrls: config.urls, prepared, config }));
   } catch (err) {
-    stopping = true;
     reportStartFailure(err, log);
-    await Promise.all(children.map((child) => stopChild(child)));
-    await prepared?.stop();
+    await stopAll();
     process.exit(1);
   }
 }

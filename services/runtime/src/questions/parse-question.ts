@@ -78,10 +78,11 @@ export function parseQuestion(raw: Raw, resourceName: 'resource' | 'baseAndPath'
     atLeast = Number(atLeastText);
   }
   const property = optionalString(raw, 'property');
+  const resources = strings(raw, resourceName);
   const user = optionalString(raw, 'user');
   if (user !== undefined) refuseCutPrincipal(user);
   return {
-    resources: strings(raw, resourceName),
+    resources,
     user,
     action: optionalString(raw, 'action'),
     property: property === undefined || property === '' ? '_self' : property,
