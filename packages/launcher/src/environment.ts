@@ -6,8 +6,6 @@ import { startStableDevIdp } from './dev-identity';
 import { startStableLegacyRbac } from './legacy-stand-in';
 import { startPostgresProcess, type PostgresProcess } from './postgres-process';
 
-export { REPO_ROOT } from './data-dir';
-
 export interface PreparedEnvironment {
   /** Variables to add to the process environment (and to children in split mode). */
   env: Record<string, string>;
