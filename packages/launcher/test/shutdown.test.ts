@@ -9,8 +9,12 @@ import { portIsClosed } from './launcher-runs';
  * stop (so pnpm prints no ELIFECYCLE), and prints no stack.
  */
 let db: TestDatabase;
+const started: ServiceProcess[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
+});
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((proc) => proc.stop())); // also removes its temporary data directory
 });
 afterAll(async () => db?.drop());
 
@@ -26,6 +30,7 @@ async function startViaPnpm(): Promise<{ proc: ServiceProcess; idpPort: number; 
     },
     { via: 'pnpm', verbose: true },
   );
+  started.push(proc);
   return { proc, idpPort, below: proc.descendants() };
 }
 
