@@ -202,7 +202,7 @@ describe('POST /az-teams', () => {
     ['roles: {"": {...}}', () => ({ ...base(), roles: { '': { '/': ['read'] } } }), /may not be empty/],
     ['_permissions: "x"', () => ({ ...base(), _permissions: 'x' }), /_permissions must be a permissions document/],
     ['_permissions: []', () => ({ ...base(), _permissions: [] }), /_permissions must be a permissions document/],
-    ['_permissions missing', () => ({ isA: 'Team', members: [] }), /may not set null permissions/],
+    ['_permissions missing', () => ({ isA: 'Team', members: [] }), /^_permissions is required when creating a team/],
     [
       '_permissions: {_self: {govern: "x"}}',
       () => ({ ...base(), _permissions: { _self: { govern: 'x' } } }),

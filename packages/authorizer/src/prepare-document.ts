@@ -42,7 +42,11 @@ export async function prepareNewDocument(
     for (const parent of parents) {
       const decision = deps.authorizer.decide(lookup, parent, { property: '_permissionsHeirs', action: 'add' }, caller);
       if (decision.allowed !== true) {
-        throw new ForbiddenError(`user ${acting} is not allowed to inherit permissions from ${parent}`);
+        const exists = reachableDocuments(lookup, [parent]).documents[0]?.subject === parent;
+        throw new ForbiddenError(
+          `user ${acting} is not allowed to inherit permissions from ${parent}: ` +
+            (exists ? `that needs _permissionsHeirs.add on ${parent}` : `${parent} has no permissions document`),
+        );
       }
     }
     const ancestors = reachableDocuments(lookup, parents).documents.map((d) => d.subject);

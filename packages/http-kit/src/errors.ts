@@ -85,9 +85,20 @@ export function toHttpError(err: unknown): HttpError {
   return { status: 500, body: { msg: 'internal error' } };
 }
 
+/**
+ * How a failed request is logged. A 4xx is the client's doing: its request line says enough. A 503 we answer on
+ * purpose (an `AppError`: `atLeast` not reached in time, a dependency named in the message) is logged as a warning
+ * with its message and no stack. Anything else is a failure of ours: an error, with the stack.
+ */
+export function logRequestFailure(log: Logger, err: unknown, status: number, reqId: unknown): void {
+  if (status < 500) return;
+  if (err instanceof AppError && status !== 500) log.warn({ reqId, status, reason: err.message }, 'request refused');
+  else log.error({ err, reqId }, 'request failed');
+}
+
 export function sendError(err: unknown, req: Request, res: Response, log: Logger): void {
   const mapped = toHttpError(err);
-  if (mapped.status >= 500) log.error({ err, reqId: req.headers['x-request-id'] }, 'request failed');
+  logRequestFailure(log, err, mapped.status, req.headers['x-request-id']);
   if (res.headersSent) {
     res.destroy();
     return;

@@ -133,7 +133,9 @@ describe('X-Client-Authorization for creation (reference §7.1 step 1, §13.2 S0
         .send({ _subject: child, _inheritsPermissionsOf: [parent] }),
     );
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}` });
+    expect(res.body).toEqual({
+      msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}: that needs _permissionsHeirs.add on ${parent}`,
+    });
   });
 
   test('403 for a client that may not create (a user token sent as the client)', async () => {

@@ -259,7 +259,9 @@ describe('POST /az-permissions: refused, and nothing stored', () => {
       post(m.tokens.bob, { _subject: child, _inheritsPermissionsOf: [parent] }),
     );
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}` });
+    expect(res.body).toEqual({
+      msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}: that needs _permissionsHeirs.add on ${parent}`,
+    });
   });
 
   test('403 when a parent has no document', async () => {
@@ -270,7 +272,9 @@ describe('POST /az-permissions: refused, and nothing stored', () => {
       post(m.tokens.alice, { _subject: child, _inheritsPermissionsOf: [ghost] }),
     );
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ msg: `user ${m.p.alice} is not allowed to inherit permissions from ${ghost}` });
+    expect(res.body).toEqual({
+      msg: `user ${m.p.alice} is not allowed to inherit permissions from ${ghost}: ${ghost} has no permissions document`,
+    });
   });
 
   test('401 without a token and with an invalid one', async () => {

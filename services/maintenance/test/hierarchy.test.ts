@@ -152,7 +152,21 @@ describe('GET /az-users-who-can-access?{subject}', () => {
     expect(own.status).toBe(200); // carol may admin the child itself…
     const res = await m.stack.http.get(`/az-users-who-can-access?${child}`).set(auth(m.tokens.carol));
     expect(res.status).toBe(403); // …but not its parent
-    expect(res.body).toEqual({ msg: `Forbidden. ${m.p.carol} may not admin ${parent}, an ancestor of ${child}` });
+    expect(res.body).toEqual({
+      msg:
+        `Forbidden. ${m.p.carol} may not admin ${parent}, which ${child} inherits from: listing who can access ` +
+        `${child} needs _self.admin on it and on every document it inherits from`,
+    });
+    // Refused on the subject itself: named as such, not as "an ancestor of" itself.
+    const itself = await m.stack.http.get(`/az-users-who-can-access?${child}`).set(auth(m.tokens.dave));
+    expect([itself.status, itself.body]).toEqual([
+      403,
+      {
+        msg:
+          `Forbidden. ${m.p.dave} may not admin ${child}: listing who can access ${child} needs _self.admin on it ` +
+          'and on every document it inherits from',
+      },
+    ]);
     const absent = subjectFor('who-absent');
     const missing = await m.stack.http.get(`/az-users-who-can-access?${absent}`).set(auth(m.tokens.alice));
     expect(missing.status).toBe(404);

@@ -176,13 +176,21 @@ describe('POST /az-teams: refused, and nothing stored', () => {
       '_permissions missing',
       400,
       () => ({ ...teamBody([p.alice]), _permissions: undefined }),
-      () => ({ msg: 'may not set null permissions' }),
+      () => ({
+        msg:
+          '_permissions is required when creating a team: the permissions document of the new team, e.g. ' +
+          '{"_self": {"govern": [""]}} ("" stands for the new team itself) or {"_inheritsPermissionsOf": ["/"]}',
+      }),
     ],
     [
       '_permissions null',
       400,
       () => teamBody([p.alice], { _permissions: null }),
-      () => ({ msg: 'may not set null permissions' }),
+      () => ({
+        msg:
+          '_permissions is required when creating a team: the permissions document of the new team, e.g. ' +
+          '{"_self": {"govern": [""]}} ("" stands for the new team itself) or {"_inheritsPermissionsOf": ["/"]}',
+      }),
     ],
     [
       '_permissions not an object',
@@ -325,7 +333,9 @@ describe('POST /az-teams: refused, and nothing stored', () => {
     );
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
-      msg: `user ${p.bob} is not allowed to inherit permissions from http://example.com/create/private`,
+      msg:
+        `user ${p.bob} is not allowed to inherit permissions from http://example.com/create/private: ` +
+        'that needs _permissionsHeirs.add on http://example.com/create/private',
     });
     expect(await snapshot(stack)).toEqual(before);
   });

@@ -70,7 +70,11 @@ export function createHierarchyQueries(ctx: CommandContext) {
         if (ctx.authorizer.decide(lookup, s, { action: 'admin' }, caller).allowed !== true) {
           throw caller.principal === null
             ? new UnauthorizedError(`a user token is required to list who can access ${subject}`)
-            : new ForbiddenError(`Forbidden. ${caller.principal} may not admin ${s}, an ancestor of ${subject}`);
+            : new ForbiddenError(
+                `Forbidden. ${caller.principal} may not admin ${s}` +
+                  (s === subject ? '' : `, which ${subject} inherits from`) +
+                  `: listing who can access ${subject} needs _self.admin on it and on every document it inherits from`,
+              );
         }
       }
       const principals = documents.flatMap(({ doc }) => doc._metadata?.sharedWith ?? []);

@@ -3,6 +3,11 @@ import { isActionMapProperty, isPlainObject, validateTeam, type Team, BadRequest
 import type { TeamsContext, Requester } from './context';
 import { authorizeRoles } from './roles-authorization';
 
+/** The original said `may not set null permissions`; this says which member is missing and what it holds. */
+const MISSING_PERMISSIONS =
+  '_permissions is required when creating a team: the permissions document of the new team, e.g. ' +
+  '{"_self": {"govern": [""]}} ("" stands for the new team itself) or {"_inheritsPermissionsOf": ["/"]}';
+
 export interface CreateTeamResult {
   id: string;
   team: Team;
@@ -25,7 +30,7 @@ export function createCreateTeam(ctx: TeamsContext) {
         throw new BadRequestError('invalid JSON: a team must be a JSON object');
       }
       const { _permissions: permissions, ...teamBody } = input.body as Record<string, unknown>;
-      if (permissions === null || permissions === undefined) throw new BadRequestError('may not set null permissions');
+      if (permissions === null || permissions === undefined) throw new BadRequestError(MISSING_PERMISSIONS);
       if (typeof permissions !== 'object' || Array.isArray(permissions)) {
         throw new BadRequestError('_permissions must be a permissions document (a JSON object)');
       }
