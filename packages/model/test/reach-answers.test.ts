@@ -33,7 +33,7 @@ const docArb = (subject: string): fc.Arbitrary<PermissionsDocument> =>
     })
     .map(({ parents, self, validIssuers, wideningForbidden }) => {
       const doc: PermissionsDocument = { _subject: subject, _inheritsPermissionsOf: parents, _self: self };
-      if (validIssuers !== null) doc._constraints = { validIssuers };
+      if (validIssuers !== null) doc._constraints = { validIssuers: [...validIssuers] };
       if (wideningForbidden !== null) doc._constraints = { ...doc._constraints, wideningForbidden };
       return doc;
     });

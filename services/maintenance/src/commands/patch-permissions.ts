@@ -12,6 +12,7 @@ import {
 import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { CommandContext, Requester } from './context';
 import { normaliseDocument } from '@permissions/authorizer';
+import { refusalToTell } from './inheritance-refusal';
 
 export interface PatchPermissionsInput {
   subject: string;
@@ -35,7 +36,7 @@ export function createPatchPermissions(ctx: CommandContext) {
       if (!stored) throw new NotFoundError('permissions not found for subject', { subject });
       const acting = requester.user ?? requester.client;
       const caller = await ctx.authorizer.callerOf(acting);
-      await ctx.authorizer.require(subject, { action: 'govern' }, caller);
+      await ctx.authorizer.requireVisible(subject, { action: 'govern' }, caller);
 
       const { _metadata: previousMetadata, ...current } = stored.document;
       const patched: unknown = applyPatchBody(input.contentType, current, input.patch);
@@ -55,7 +56,12 @@ export function createPatchPermissions(ctx: CommandContext) {
       const newParents = parentsOf(document);
       if (!sameSet(oldParents, newParents)) {
         const lookup = await ctx.authorizer.lookup([subject, ...oldParents, ...newParents]);
-        const change = checkInheritanceChange(lookup, { subject, currentParents: oldParents, newParents }, caller);
+        const change = refusalToTell(
+          checkInheritanceChange(lookup, { subject, currentParents: oldParents, newParents }, caller),
+          lookup,
+          caller,
+          newParents.filter((parent) => !oldParents.includes(parent)),
+        );
         if (!change.allowed) {
           throw new BadRequestError('may not inherit from specified resources', { reason: change.reason });
         }
