@@ -10,7 +10,7 @@ import {
   BadRequestError,
   ForbiddenError,
 } from '@permissions/model';
-import type { PrincipalNormaliser } from '@permissions/auth';
+import type { OnBehalfOf, PrincipalNormaliser } from '@permissions/auth';
 import type { Authorizer } from './authorizer';
 
 export interface DocumentPreparationDeps {
@@ -32,7 +32,7 @@ export async function prepareNewDocument(
 ): Promise<{ document: PermissionsDocument; scopes: string[] }> {
   let document = validateDocument(body);
   assertDocumentSize(document, `permissions for ${document._subject}`);
-  document = await normaliseDocument(deps.normaliser, document);
+  document = await normaliseDocument(deps.normaliser, document, { actor: acting });
 
   const subject = document._subject;
   const parents = parentsOf(document);
@@ -61,13 +61,17 @@ function withMetadata(document: PermissionsDocument, acting: string | null, now:
   return { ...document, _metadata: buildMetadata(document, undefined, { principal: acting, now, isCreate: true }) };
 }
 
-/** Replaces e-mail principals by ids through the issuers' ids API (reference §2.3); unknown ones are a 400. */
+/**
+ * Replaces e-mail principals by ids through the issuers' ids API (reference §2.3); unknown ones are a 400. `on` names
+ * the acting principal, whose lookups are bounded and throttled, and the principals already stored.
+ */
 export async function normaliseDocument(
   normaliser: PrincipalNormaliser,
   doc: PermissionsDocument,
+  on: OnBehalfOf,
 ): Promise<PermissionsDocument> {
   const principals = [...new Set(principalsToNormalise(doc))];
   if (principals.length === 0) return doc;
-  const resolved = await normaliser.resolve(principals);
+  const resolved = await normaliser.resolve(principals, on);
   return mapPrincipals(doc, (principal) => resolved.get(principal) ?? principal);
 }

@@ -4,6 +4,7 @@ import {
   checkInheritanceChange,
   isPlainObject,
   parentsOf,
+  principalsToNormalise,
   validateDocument,
   type PermissionsDocument,
   BadRequestError,
@@ -50,7 +51,10 @@ export function createPatchPermissions(ctx: CommandContext) {
       }
       let document = validateDocument(patched);
       assertDocumentSize(document, `permissions for ${subject}`);
-      document = await normaliseDocument(ctx.normaliser, document);
+      document = await normaliseDocument(ctx.normaliser, document, {
+        actor: acting,
+        verified: principalsToNormalise(stored.document),
+      });
 
       const oldParents = parentsOf(stored.document);
       const newParents = parentsOf(document);
