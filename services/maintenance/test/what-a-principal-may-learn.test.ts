@@ -307,3 +307,19 @@ test('item 3: a PATCH closing a cycle through a document bob may not know of doe
   expect(answers[0]).toEqual(answers[1]);
   expect(answers[0][1]).not.toContain('cycle');
 });
+
+test('item 3: a create naming a parent bob may not know of answers as one naming a missing parent', async () => {
+  const m = get();
+  const [secret, missing] = ['create-secret-parent', 'create-missing-parent'].map(subjectFor);
+  await create(m, 'alice', secretOf(m, secret));
+  const answers = [];
+  for (const parent of [secret, missing]) {
+    const res = await m.stack.http
+      .post('/az-permissions')
+      .set(auth(m.tokens.bob))
+      .send({ _subject: subjectFor('create-child'), _inheritsPermissionsOf: [parent] });
+    answers.push([res.status, JSON.stringify(res.body).replace(parent, 'PARENT')]);
+  }
+  expect(answers[0][0]).toBe(403);
+  expect(answers[0]).toEqual(answers[1]);
+});
