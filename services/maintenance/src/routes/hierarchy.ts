@@ -65,10 +65,7 @@ export function hierarchyRoutes(commands: MaintenanceCommands): Router {
     '/az-resources-accessible-by-team-members',
     byMethod({
       GET: async (req, res) => {
-        // Without a query string there is no team to name: the same 400 as for anything that is not a team.
-        const query = req.originalUrl.indexOf('?');
-        const team = query >= 0 && query < req.originalUrl.length - 1 ? subjectFromQuery(req, ['team']) : '';
-        const subjects = await queries.accessibleByTeamMembers(team, requesterOf(res));
+        const subjects = await queries.accessibleByTeamMembers(subjectFromQuery(req, ['team']), requesterOf(res));
         setContentLocation(req, res);
         res.json(collection(req, subjects));
       },
