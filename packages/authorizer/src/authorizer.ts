@@ -1,11 +1,14 @@
 import {
   isAllowed,
+  mayKnowOf,
   type ActionQuery,
   type Answer,
   type Caller,
   type DocumentLookup,
   type TeamWithId,
+  type VisibilityContext,
   ForbiddenError,
+  NotFoundError,
   UnauthorizedError,
 } from '@permissions/model';
 import type { StoreReader } from '@permissions/store';
@@ -27,6 +30,23 @@ export interface Authorizer {
    * Returns the scopes (the resource and the ancestors visited).
    */
   require(subject: string, query: ActionQuery, caller: RequestCaller): Promise<string[]>;
+  /**
+   * The check of a route that names a document (CONTRACT §4.10): `query` allowed, the route goes on (its success
+   * tells that the document exists, so a governor who may not read still patches); otherwise a document the caller
+   * may not know of answers exactly as a missing one (404 `permissions not found for subject`), and one he may know
+   * of answers 403 (401 without a user). Returns the lookup (the subject and its ancestors) for further judgements.
+   */
+  requireVisible(subject: string, query: ActionQuery, caller: RequestCaller): Promise<DocumentLookup>;
+}
+
+/** What `mayKnowOf`, `knowledgeAcross` and `visibleSubjects` need, for a loaded lookup and a caller. */
+export function visibilityFor(lookup: DocumentLookup, caller: RequestCaller): VisibilityContext {
+  return { lookup, caller, teamsWithRoles: caller.teamsWithRoles };
+}
+
+/** The answer for a subject without a document, and for one the caller may not know of. */
+export function documentNotFound(subject: string): NotFoundError {
+  return new NotFoundError('permissions not found for subject', { subject });
 }
 
 export interface Decision {
@@ -59,6 +79,12 @@ export function createAuthorizer(store: StoreReader, component: string): Authori
       const decision = authorizer.decide(lookup, subject, query, caller);
       if (decision.allowed !== true) throw refusal(component, subject, query, caller);
       return decision.scopes;
+    },
+    async requireVisible(subject, query, caller) {
+      const lookup = await authorizer.lookup([subject]);
+      if (authorizer.decide(lookup, subject, query, caller).allowed === true) return lookup;
+      if (!mayKnowOf(visibilityFor(lookup, caller), subject)) throw documentNotFound(subject);
+      throw refusal(component, subject, query, caller);
     },
   };
   return authorizer;

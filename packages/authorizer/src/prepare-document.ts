@@ -9,9 +9,10 @@ import {
   type PermissionsDocument,
   BadRequestError,
   ForbiddenError,
+  mayKnowOf,
 } from '@permissions/model';
-import type { PrincipalNormaliser } from '@permissions/auth';
-import type { Authorizer } from './authorizer';
+import type { OnBehalfOf, PrincipalNormaliser } from '@permissions/auth';
+import { visibilityFor, type Authorizer } from './authorizer';
 
 export interface DocumentPreparationDeps {
   authorizer: Authorizer;
@@ -32,7 +33,7 @@ export async function prepareNewDocument(
 ): Promise<{ document: PermissionsDocument; scopes: string[] }> {
   let document = validateDocument(body);
   assertDocumentSize(document, `permissions for ${document._subject}`);
-  document = await normaliseDocument(deps.normaliser, document);
+  document = await normaliseDocument(deps.normaliser, document, { actor: acting });
 
   const subject = document._subject;
   const parents = parentsOf(document);
@@ -42,10 +43,13 @@ export async function prepareNewDocument(
     for (const parent of parents) {
       const decision = deps.authorizer.decide(lookup, parent, { property: '_permissionsHeirs', action: 'add' }, caller);
       if (decision.allowed !== true) {
-        const exists = reachableDocuments(lookup, [parent]).documents[0]?.subject === parent;
+        // A parent the caller may not know of is answered exactly like a missing one (CONTRACT §4.10).
+        const known = mayKnowOf(visibilityFor(lookup, caller), parent);
         throw new ForbiddenError(
           `user ${acting} is not allowed to inherit permissions from ${parent}: ` +
-            (exists ? `that needs _permissionsHeirs.add on ${parent}` : `${parent} has no permissions document`),
+            (known
+              ? `that needs _permissionsHeirs.add on ${parent}`
+              : 'there is no permissions document there that you may see'),
         );
       }
     }
@@ -65,13 +69,17 @@ function withMetadata(document: PermissionsDocument, acting: string | null, now:
   return { ...document, _metadata: buildMetadata(document, undefined, { principal: acting, now, isCreate: true }) };
 }
 
-/** Replaces e-mail principals by ids through the issuers' ids API (reference §2.3); unknown ones are a 400. */
+/**
+ * Replaces e-mail principals by ids through the issuers' ids API (reference §2.3); unknown ones are a 400. `on` names
+ * the acting principal, whose lookups are bounded and throttled, and the principals already stored.
+ */
 export async function normaliseDocument(
   normaliser: PrincipalNormaliser,
   doc: PermissionsDocument,
+  on: OnBehalfOf,
 ): Promise<PermissionsDocument> {
   const principals = [...new Set(principalsToNormalise(doc))];
   if (principals.length === 0) return doc;
-  const resolved = await normaliser.resolve(principals);
+  const resolved = await normaliser.resolve(principals, on);
   return mapPrincipals(doc, (principal) => resolved.get(principal) ?? principal);
 }

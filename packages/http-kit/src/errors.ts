@@ -60,6 +60,10 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof MethodNotAllowedError) {
     return { status: 405, body: { msg: err.message, ...err.details }, headers: { Allow: err.allow.join(', ') } };
   }
+  if (err instanceof TooManyRequestsError && typeof err.details.retryAfter === 'number') {
+    const headers = { 'Retry-After': String(err.details.retryAfter) };
+    return { status: 429, body: { msg: err.message, ...err.details }, headers };
+  }
   if (err instanceof AppError) return { status: statusOf(err), body: { msg: err.message, ...err.details } };
   const lib = (typeof err === 'object' && err !== null ? err : {}) as LibraryError;
   switch (lib.type) {

@@ -60,7 +60,15 @@ export {
 } from './inheritance-change';
 export { combineAll, anyAllowed } from './combine-answers';
 export { rootDocument, ROOT_SUBJECT } from './root-document';
-export { mayKnowOf, mayReadContent, visibleSubjects, type VisibilityContext } from './visibility';
+export {
+  knowledgeAcross,
+  mayKnowOf,
+  mayReadContent,
+  visibleSubjects,
+  type Knowledge,
+  type VisibilityContext,
+} from './visibility';
+export { answersAcross } from './reach-answers';
 export {
   accessMatrix,
   rowKindOf,

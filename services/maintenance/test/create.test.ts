@@ -260,7 +260,8 @@ describe('POST /az-permissions: refused, and nothing stored', () => {
     );
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
-      msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}: that needs _permissionsHeirs.add on ${parent}`,
+      // bob may not even know of the parent: answered as for a missing one
+      msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}: there is no permissions document there that you may see`,
     });
   });
 
@@ -273,7 +274,7 @@ describe('POST /az-permissions: refused, and nothing stored', () => {
     );
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
-      msg: `user ${m.p.alice} is not allowed to inherit permissions from ${ghost}: ${ghost} has no permissions document`,
+      msg: `user ${m.p.alice} is not allowed to inherit permissions from ${ghost}: there is no permissions document there that you may see`,
     });
   });
 

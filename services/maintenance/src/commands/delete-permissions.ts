@@ -28,7 +28,7 @@ export function createDeletePermissions(ctx: CommandContext) {
       const stored = await ctx.store.getDocument(subject);
       if (!stored) throw new NotFoundError('permissions not found for subject', { subject });
       const caller = await ctx.authorizer.callerOf(input.requester.user ?? input.requester.client);
-      await ctx.authorizer.require(subject, GOVERN, caller);
+      await ctx.authorizer.requireVisible(subject, GOVERN, caller);
 
       if (!input.cascade) {
         const direct = await ctx.store.getHeirs(subject);

@@ -4,6 +4,7 @@ import {
   checkInheritanceChange,
   isPlainObject,
   parentsOf,
+  principalsToNormalise,
   validateDocument,
   type PermissionsDocument,
   BadRequestError,
@@ -12,6 +13,7 @@ import {
 import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { CommandContext, Requester } from './context';
 import { normaliseDocument } from '@permissions/authorizer';
+import { refusalToTell } from './inheritance-refusal';
 
 export interface PatchPermissionsInput {
   subject: string;
@@ -35,7 +37,7 @@ export function createPatchPermissions(ctx: CommandContext) {
       if (!stored) throw new NotFoundError('permissions not found for subject', { subject });
       const acting = requester.user ?? requester.client;
       const caller = await ctx.authorizer.callerOf(acting);
-      await ctx.authorizer.require(subject, { action: 'govern' }, caller);
+      await ctx.authorizer.requireVisible(subject, { action: 'govern' }, caller);
 
       const { _metadata: previousMetadata, ...current } = stored.document;
       const patched: unknown = applyPatchBody(input.contentType, current, input.patch);
@@ -49,13 +51,21 @@ export function createPatchPermissions(ctx: CommandContext) {
       }
       let document = validateDocument(patched);
       assertDocumentSize(document, `permissions for ${subject}`);
-      document = await normaliseDocument(ctx.normaliser, document);
+      document = await normaliseDocument(ctx.normaliser, document, {
+        actor: acting,
+        verified: principalsToNormalise(stored.document),
+      });
 
       const oldParents = parentsOf(stored.document);
       const newParents = parentsOf(document);
       if (!sameSet(oldParents, newParents)) {
         const lookup = await ctx.authorizer.lookup([subject, ...oldParents, ...newParents]);
-        const change = checkInheritanceChange(lookup, { subject, currentParents: oldParents, newParents }, caller);
+        const change = refusalToTell(
+          checkInheritanceChange(lookup, { subject, currentParents: oldParents, newParents }, caller),
+          lookup,
+          caller,
+          newParents.filter((parent) => !oldParents.includes(parent)),
+        );
         if (!change.allowed) {
           throw new BadRequestError('may not inherit from specified resources', { reason: change.reason });
         }

@@ -40,7 +40,7 @@ export function createCreateTeam(ctx: TeamsContext) {
       if (permissionsBody._subject !== id) {
         throw new BadRequestError(`_permissions._subject must be the new team's URL ${id} or be left out`);
       }
-      team = { ...team, members: await ctx.normaliser.normalise(team.members) };
+      team = { ...team, members: await ctx.normaliser.normalise(team.members, { actor: acting }) };
       await authorizeRoles(ctx.authorizer, caller, team.roles, undefined);
       const { document } = await prepareNewDocument(ctx, permissionsBody, acting);
 

@@ -52,7 +52,13 @@ export function createTeamCommands(ctx: TeamsContext) {
       // A JSON patch may replace the whole team (path ""), even by a string: spread, it would lose that mistake.
       if (!isPlainObject(patched)) throw new BadRequestError('the patched team must be a JSON object');
       let team = validateTeam(stripServerFields(input.id, patched, stored.team));
-      team = { ...team, members: await ctx.normaliser.normalise(team.members) };
+      team = {
+        ...team,
+        members: await ctx.normaliser.normalise(team.members, {
+          actor: acting(input.requester),
+          verified: stored.team.members,
+        }),
+      };
       await authorizeRoles(ctx.authorizer, caller, team.roles, stored.team.roles);
       const who = acting(input.requester);
       const updated: Team = {
