@@ -1,5 +1,12 @@
-import { prepareNewDocument } from '@permissions/authorizer';
+import {
+  checkNewDocument,
+  lockingAuthorizer,
+  prepareDocumentBody,
+  withCreationMetadata,
+  type Authorizer,
+} from '@permissions/authorizer';
 import { type PermissionsDocument, ForbiddenError, UnauthorizedError } from '@permissions/model';
+import { appended } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
 
 export interface CreatePermissionsResult {
@@ -9,15 +16,30 @@ export interface CreatePermissionsResult {
   scopes: string[];
 }
 
-/** `POST /az-permissions` (reference §7.1), with every validation error stopping the request (B25). */
+/**
+ * `POST /az-permissions` (reference §7.1), with every validation error stopping the request (B25). The right to
+ * create and the checks on the parents are decided again inside the write, on locked rows (CONTRACT §4.8): a parent
+ * deleted or a grant revoked meanwhile refuses the create instead of leaving a child that names a missing parent.
+ * The first decision, before the body is read, keeps the original's order of answers (401/403 before 400).
+ */
 export function createCreatePermissions(ctx: CommandContext) {
   return {
     async execute(input: { body: unknown; requester: Requester }): Promise<CreatePermissionsResult> {
       const { requester } = input;
-      await authorizeCreation(ctx, requester);
-      const { document, scopes } = await prepareNewDocument(ctx, input.body, requester.user ?? requester.client);
-      const { seq } = await ctx.store.write((tx) => tx.createDocument(document));
-      return { document, seq: seq as number, scopes };
+      const acting = requester.user ?? requester.client;
+      await authorizeCreation(ctx.authorizer, requester);
+      const prepared = await prepareDocumentBody(ctx.normaliser, input.body);
+      const written = await ctx.store.write(async (tx) => {
+        const authorizer = lockingAuthorizer(tx, 'maintenance');
+        const caller = await authorizer.callerOf(acting);
+        await authorizeCreation(authorizer, requester);
+        const scopes = await checkNewDocument(tx, authorizer, prepared, caller);
+        const document = withCreationMetadata(prepared, acting, ctx.now());
+        await tx.createDocument(document);
+        return { document, scopes };
+      });
+      const { result, seq } = appended(written);
+      return { ...result, seq };
     },
   };
 }
@@ -26,11 +48,11 @@ export function createCreatePermissions(ctx: CommandContext) {
  * `az-permissions.create` on `/`: evaluated for the trusted client when `X-Client-Authorization` is present (its
  * refusal is a 403), otherwise for the user (a refusal is the original's 401 asking for a client).
  */
-async function authorizeCreation(ctx: CommandContext, requester: Requester): Promise<void> {
+async function authorizeCreation(authorizer: Authorizer, requester: Requester): Promise<void> {
   const query = { property: 'az-permissions', action: 'create' };
-  const caller = await ctx.authorizer.callerOf(requester.client ?? requester.user);
-  const lookup = await ctx.authorizer.lookup(['/']);
-  if (ctx.authorizer.decide(lookup, '/', query, caller).allowed === true) return;
+  const caller = await authorizer.callerOf(requester.client ?? requester.user);
+  const lookup = await authorizer.lookup(['/']);
+  if (authorizer.decide(lookup, '/', query, caller).allowed === true) return;
   if (requester.client !== null) {
     throw new ForbiddenError(`client ${requester.client} may not create permissions documents`);
   }

@@ -56,5 +56,17 @@ export function teamsRoutes(commands: TeamsCommands): Router {
       },
     }),
   );
+  router.all(
+    /^\/az-tm-[^/]+\/members$/,
+    byMethod({
+      DELETE: async (req, res) => {
+        const id = req.path.slice(0, -'/members'.length);
+        const principal = subjectFromQuery(req, ['principal']);
+        const outcome = await commands.teams.leave(id, principal, requesterOf(res));
+        setWriteHeaders(res, { seq: outcome.seq });
+        res.json({ team: id, left: principal });
+      },
+    }),
+  );
   return router;
 }
