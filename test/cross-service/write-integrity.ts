@@ -26,7 +26,7 @@ export interface Targets {
   token(who: User): string;
 }
 
-const PAIRS = 16;
+const PAIRS = 24;
 const MERGE = 'application/merge-patch+json';
 
 async function create(t: Targets, who: User, body: Record<string, unknown>, at = 0): Promise<Reply> {
