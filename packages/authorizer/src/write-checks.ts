@@ -34,22 +34,28 @@ export function lockingAuthorizer(tx: StoreTx, component: string): Authorizer {
 
 const HEIRS_ADD = { property: PERMISSIONS_HEIRS, action: 'add' } as const;
 
+/** What a new document's checks read: its parents, their ancestors and `/`, locked (one call, for every check). */
+export function newDocumentLookup(authorizer: Authorizer, document: PermissionsDocument): Promise<DocumentLookup> {
+  return authorizer.lookup([...parentsOf(document), ROOT_SUBJECT]);
+}
+
 /**
  * The checks of a new document that depend on stored data, inside the write: the caller may add heirs to each
  * parent (403), no cycle (400), the chain stays within MAX_INHERITANCE_DEPTH (400), and someone can still read and
- * repair it (400). `newTeams` are teams written in the same transaction after this check (a team's own document may
- * name the team as its governor): their members. Returns its scopes: itself and its ancestors.
+ * repair it (400). `lookup` is `newDocumentLookup`'s. `newTeams` are teams written in the same transaction after
+ * this check (a team's own document may name the team as its governor): their members. Returns its scopes: itself
+ * and its ancestors.
  */
 export async function checkNewDocument(
   tx: StoreTx,
   authorizer: Authorizer,
+  lookup: DocumentLookup,
   document: PermissionsDocument,
   caller: RequestCaller,
   newTeams: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Promise<string[]> {
   const subject = document._subject;
   const parents = parentsOf(document);
-  const lookup = await authorizer.lookup([...parents, ROOT_SUBJECT]);
   for (const parent of parents) {
     if (authorizer.decide(lookup, parent, HEIRS_ADD, caller).allowed !== true) {
       throw new ForbiddenError(`user ${caller.principal} is not allowed to inherit permissions from ${parent}`);

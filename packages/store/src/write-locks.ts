@@ -17,10 +17,17 @@ export const LOCK_DOCUMENTS_SHARE_SQL = `
 export const LOCK_DOCUMENTS_UPDATE_SQL = `
   SELECT subject, seq, data FROM permissions WHERE subject = ANY($1::text[]) ORDER BY subject COLLATE "C" FOR UPDATE`;
 
+/** The first round walks the chain and locks what it reached in one statement. */
+export const LOCK_CHAIN_SHARE_SQL = `
+  SELECT subject FROM permissions
+  WHERE subject IN (SELECT subject FROM permission_ancestors($1::text[]))
+  ORDER BY subject COLLATE "C" FOR SHARE`;
+
 /**
- * Each round locks the documents the last read reached that are not locked yet, then reads again: a document
- * changed between a read and its lock may name other parents. A chain is stable once a read, made after its
- * documents were locked, reaches nothing new. Concurrent changes can only add rounds; past this many, give up.
+ * The first round locks the documents of the chain as the walk found them; each later one reads the chain again and
+ * locks what it reaches that is not locked yet: a document changed between the walk and its lock may name other
+ * parents. A chain is stable once a read, made after its documents were locked, reaches nothing new. Concurrent
+ * changes can only add rounds; past this many, give up.
  */
 const MAX_LOCK_ROUNDS = 16;
 
@@ -29,6 +36,9 @@ export async function lockDocumentsWithAncestors(
   subjects: string[],
 ): Promise<Map<string, StoredDocument | null>> {
   const locked = new Set<string>();
+  if (subjects.length === 0) return new Map();
+  const first = await db.query<{ subject: string }>(LOCK_CHAIN_SHARE_SQL, [subjects]);
+  for (const row of first.rows) locked.add(row.subject);
   for (let round = 0; round < MAX_LOCK_ROUNDS; round++) {
     const found = await getDocumentsWithAncestors(db, subjects);
     const unlocked = [...found].filter(([subject, stored]) => stored !== null && !locked.has(subject));

@@ -34,6 +34,7 @@ const PARAMS: Record<HotQueryName, unknown[]> = {
   'shared-with-and-heirs': [['https://issuer.example#alice']],
   'teams-of-principal': ['https://issuer.example#alice'],
   'events-after': [0, 100],
+  'lock-chain-share': [['/child']],
   'lock-documents-share': [['/root', '/child']],
   'lock-documents-update': [['/root', '/child']],
   'lock-teams-of-principal': ['https://issuer.example#alice'],

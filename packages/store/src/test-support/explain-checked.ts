@@ -12,6 +12,7 @@ import { TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
 import {
   COUNT_TEAMS_OF_PRINCIPALS_SQL,
   HEIRS_DEPTH_SQL,
+  LOCK_CHAIN_SHARE_SQL,
   LOCK_DOCUMENTS_SHARE_SQL,
   LOCK_DOCUMENTS_UPDATE_SQL,
   LOCK_TEAMS_OF_PRINCIPAL_SQL,
@@ -44,6 +45,7 @@ export const HOT_QUERIES = {
   'teams-of-principal': { sql: TEAMS_OF_PRINCIPAL_SQL, indexes: ['team_members_principal_idx', 'teams_pkey'] },
   'events-after': { sql: EVENTS_AFTER_SQL, indexes: ['events_pkey'] },
   // the write path's locks and bounds (write-locks.ts)
+  'lock-chain-share': { sql: LOCK_CHAIN_SHARE_SQL, indexes: ['permissions_pkey'] },
   'lock-documents-share': { sql: LOCK_DOCUMENTS_SHARE_SQL, indexes: ['permissions_pkey'] },
   'lock-documents-update': { sql: LOCK_DOCUMENTS_UPDATE_SQL, indexes: ['permissions_pkey'] },
   'lock-teams-of-principal': {

@@ -1,13 +1,23 @@
 import {
   checkNewDocument,
   lockingAuthorizer,
+  newDocumentLookup,
   prepareDocumentBody,
   withCreationMetadata,
   type Authorizer,
+  type RequestCaller,
 } from '@permissions/authorizer';
-import { type PermissionsDocument, ForbiddenError, UnauthorizedError } from '@permissions/model';
+import {
+  ROOT_SUBJECT,
+  type DocumentLookup,
+  type PermissionsDocument,
+  ForbiddenError,
+  UnauthorizedError,
+} from '@permissions/model';
 import { appended } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
+
+const CREATE = { property: 'az-permissions', action: 'create' } as const;
 
 export interface CreatePermissionsResult {
   document: PermissionsDocument;
@@ -32,8 +42,13 @@ export function createCreatePermissions(ctx: CommandContext) {
       const written = await ctx.store.write(async (tx) => {
         const authorizer = lockingAuthorizer(tx, 'maintenance');
         const caller = await authorizer.callerOf(acting);
-        await authorizeCreation(authorizer, requester);
-        const scopes = await checkNewDocument(tx, authorizer, prepared, caller);
+        const client =
+          requester.client === null || requester.client === acting
+            ? caller
+            : await authorizer.callerOf(requester.client);
+        const lookup = await newDocumentLookup(authorizer, prepared);
+        mayCreate(authorizer, lookup, requester, client);
+        const scopes = await checkNewDocument(tx, authorizer, lookup, prepared, caller);
         const document = withCreationMetadata(prepared, acting, ctx.now());
         await tx.createDocument(document);
         return { document, scopes };
@@ -49,10 +64,13 @@ export function createCreatePermissions(ctx: CommandContext) {
  * refusal is a 403), otherwise for the user (a refusal is the original's 401 asking for a client).
  */
 async function authorizeCreation(authorizer: Authorizer, requester: Requester): Promise<void> {
-  const query = { property: 'az-permissions', action: 'create' };
   const caller = await authorizer.callerOf(requester.client ?? requester.user);
-  const lookup = await authorizer.lookup(['/']);
-  if (authorizer.decide(lookup, '/', query, caller).allowed === true) return;
+  mayCreate(authorizer, await authorizer.lookup([ROOT_SUBJECT]), requester, caller);
+}
+
+/** The decision of `authorizeCreation` on `lookup`, which holds `/`, for `caller` (the client, or else the user). */
+function mayCreate(authorizer: Authorizer, lookup: DocumentLookup, requester: Requester, caller: RequestCaller): void {
+  if (authorizer.decide(lookup, ROOT_SUBJECT, CREATE, caller).allowed === true) return;
   if (requester.client !== null) {
     throw new ForbiddenError(`client ${requester.client} may not create permissions documents`);
   }

@@ -1,6 +1,7 @@
 import {
   checkNewDocument,
   lockingAuthorizer,
+  newDocumentLookup,
   prepareDocumentBody,
   withCreationMetadata,
 } from '@permissions/authorizer';
@@ -60,7 +61,8 @@ export function createCreateTeam(ctx: TeamsContext) {
         await authorizeRoles(authorizer, caller, stamped.roles, undefined);
         // The document may name the team itself as its governor: whether anyone can repair it depends on the
         // members of the team about to be written.
-        await checkNewDocument(tx, authorizer, prepared, caller, new Map([[id, stamped.members]]));
+        const lookup = await newDocumentLookup(authorizer, prepared);
+        await checkNewDocument(tx, authorizer, lookup, prepared, caller, new Map([[id, stamped.members]]));
         await tx.createDocument(withCreationMetadata(prepared, acting, ctx.now()));
         return tx.createTeam(id, stamped);
       });

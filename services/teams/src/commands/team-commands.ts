@@ -1,6 +1,8 @@
 import { lockingAuthorizer, refusal, type Authorizer, type RequestCaller } from '@permissions/authorizer';
 import {
+  buildMetadata,
   isLeaving,
+  planDeletion,
   isPlainObject,
   validateTeam,
   type Team,
@@ -140,11 +142,13 @@ export function createTeamCommands(ctx: TeamsContext) {
 
     /**
      * `DELETE /az-tm-{id}`: `_self.delete`; the team and its permissions document go in one transaction (B14),
-     * refused (409) while documents still inherit from the team's document. Decided inside the write, on the team
-     * and its document locked for update, so the 409 answers for the state the delete acts on. A DELETE has no
+     * refused (409) while documents still inherit from the team's document, unless `cascade=true`: then those
+     * documents are detached from it (an update event each; one left with neither parent nor governor inherits
+     * from `/`), so whoever may delete a team always can (CONTRACT §4.10). Decided inside the write, on the team and
+     * its document locked for update, so the 409 answers for the state the delete acts on. A DELETE has no
      * If-Match: it removes the team as it is then.
      */
-    async delete(id: string, requester: Requester): Promise<{ deleted: StoredTeam; seq: number }> {
+    async delete(id: string, requester: Requester, cascade = false): Promise<{ deleted: StoredTeam; seq: number }> {
       const written = await ctx.store.write(async (tx) => {
         const authorizer = lockingAuthorizer(tx, 'teams');
         const stored = (await tx.getTeamForUpdate(id)) ?? missing(id);
@@ -152,8 +156,19 @@ export function createTeamCommands(ctx: TeamsContext) {
         await tx.getDocumentForUpdate(id);
         await authorizer.require(id, { action: 'delete' }, caller);
         const heirs = await tx.getHeirs(id);
+        if (heirs.length > 0 && !cascade) {
+          throw new ConflictError(
+            `documents still inherit from the permissions of team ${id}; detach them first or delete with cascade`,
+            { heirs },
+          );
+        }
         if (heirs.length > 0) {
-          throw new ConflictError(`documents still inherit from the permissions of team ${id}`, { heirs });
+          await tx.lockDocumentsForUpdate(heirs);
+          const plan = planDeletion(await authorizer.lookup([id, ...heirs]), id, heirs, () => false);
+          const stamp = { principal: acting(requester), now: ctx.now(), isCreate: false };
+          for (const { document } of plan.detached) {
+            await tx.updateDocument({ ...document, _metadata: buildMetadata(document, document._metadata, stamp) });
+          }
         }
         await tx.deleteTeam(id, stored.seq);
         if (await tx.getDocument(id)) await tx.deleteDocument(id);
