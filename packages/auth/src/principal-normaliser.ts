@@ -24,6 +24,11 @@ export interface PrincipalNormaliser {
    * value → its normalised form. De-duplicating each list after mapping is the caller's job.
    */
   resolve(principals: readonly string[], on?: OnBehalfOf): Promise<Map<string, string>>;
+  /**
+   * A trusted issuer in its configured spelling, when `issuer` names one but for a trailing slash; anything else
+   * unchanged. Principals are always written with it, so that one issuer is spelt one way in every document.
+   */
+  canonicalIssuer(issuer: string): string;
 }
 
 /**
@@ -68,10 +73,8 @@ const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,255}$/;
 type Kind = 'email' | 'uuid';
 interface Lookup {
   value: string;
-  /** The configured issuer, asked through its ids API. */
+  /** The configured issuer, asked through its ids API and written in the principal. */
   issuer: string;
-  /** The issuer as the principal wrote it (equal to `issuer` but perhaps for a trailing slash). */
-  written: string;
   kind: Kind;
   id: string;
 }
@@ -95,15 +98,16 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
     const hash = value.indexOf('#');
     const written = hash < 0 ? '' : value.slice(0, hash);
     const id = hash < 0 ? '' : value.slice(hash + 1);
-    // The ids API is asked at the configured issuer; the principal keeps the issuer as written (as in tokens).
+    // Issuers are written in their configured spelling, as tokens' principals are: `{iss}/#anyone` kept as written
+    // would never match a token of `{iss}` (CONTRACT §4.10).
     const issuer = findTrustedIssuer(issuers, written);
     if (issuer === undefined || id.length === 0) {
       throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
     }
-    if (`#${id}` === ISSUER_ANYONE_SUFFIX) return value;
-    if (looksLikeEmail(id)) return { value, issuer, written, kind: 'email', id };
-    if (UUID.test(id)) return { value, issuer, written, kind: 'uuid', id };
-    if (CLIENT_ID.test(id)) return value;
+    if (`#${id}` === ISSUER_ANYONE_SUFFIX) return `${issuer}#${id}`;
+    if (looksLikeEmail(id)) return { value, issuer, kind: 'email', id };
+    if (UUID.test(id)) return { value, issuer, kind: 'uuid', id };
+    if (CLIENT_ID.test(id)) return `${issuer}#${id}`;
     throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
   }
 
@@ -181,7 +185,7 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
     return new Map(
       classified.map((c, i) => [
         principals[i],
-        typeof c === 'string' ? c : `${c.written}#${found.get(cacheKey(c)) ?? c.id}`,
+        typeof c === 'string' ? c : `${c.issuer}#${found.get(cacheKey(c)) ?? c.id}`,
       ]),
     );
   }
@@ -192,6 +196,7 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
       return unique(principals.map((p) => resolved.get(p) ?? p));
     },
     resolve: resolveAll,
+    canonicalIssuer: (issuer) => findTrustedIssuer(issuers, issuer) ?? issuer,
   };
 }
 

@@ -34,6 +34,13 @@ const PARAMS: Record<HotQueryName, unknown[]> = {
   'shared-with-and-heirs': [['https://issuer.example#alice']],
   'teams-of-principal': ['https://issuer.example#alice'],
   'events-after': [0, 100],
+  'lock-chain-share': [['/child']],
+  'lock-documents-share': [['/root', '/child']],
+  'lock-documents-update': [['/root', '/child']],
+  'lock-teams-of-principal': ['https://issuer.example#alice'],
+  'team-members': [['/az-tm-a']],
+  'count-teams-of-principals': [['https://issuer.example#alice']],
+  'heirs-depth': ['/root', 32],
 };
 
 test.each(Object.keys(HOT_QUERIES) as HotQueryName[])('%s uses its index', async (name) => {

@@ -99,16 +99,17 @@ describe('GET /az-permissions-heirs-details?resource=…&property=…', () => {
     await create(m, 'alice', parentOwnedBy(parent, m.p.alice, { _self: { govern: [m.p.alice], read: [m.p.alice] } }));
     const hidden = subjectFor('details-hidden');
     await create(m, 'alice', { _subject: open, _inheritsPermissionsOf: [parent], _self: { read: [m.p.bob] } });
+    // carol governs it: a document nobody may administer and govern is refused (CONTRACT §4.10)
     await create(m, 'alice', {
       _subject: closed,
       _inheritsPermissionsOf: [parent],
-      _self: { read: [m.p.bob, m.p.alice] },
+      _self: { read: [m.p.bob, m.p.alice], govern: [m.p.carol] },
       _constraints: { wideningForbidden: true },
     });
     await create(m, 'alice', {
       _subject: hidden,
       _inheritsPermissionsOf: [parent],
-      _self: { read: [m.p.bob] },
+      _self: { read: [m.p.bob], govern: [m.p.carol] },
       _constraints: { wideningForbidden: true },
     });
     const url = `/az-permissions-heirs-details?resource=${encodeURIComponent(parent)}&property=_sharedWith`;

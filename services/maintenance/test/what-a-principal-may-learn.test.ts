@@ -73,7 +73,8 @@ describe('item 1: listing what is shared (/az-resources-accessible-by-team-membe
     await create(m, 'alice', {
       _subject: vetoed,
       _inheritsPermissionsOf: [shared],
-      _self: { read: [m.p.carol] },
+      // carol governs it: a document nobody could repair is refused (CONTRACT §4.10)
+      _self: { read: [m.p.carol], admin: [m.p.carol], govern: [m.p.carol] },
       _constraints: { wideningForbidden: true },
     });
     await create(m, 'alice', governedBy(deleteOnly, m.p.alice, { _self: { govern: [m.p.alice], delete: [team] } }));
@@ -162,7 +163,7 @@ describe('item 2: heirs and their details', () => {
     await create(m, 'alice', {
       _subject: vetoed,
       _inheritsPermissionsOf: [parent],
-      _self: { read: [m.p.carol], admin: [m.p.alice] },
+      _self: { read: [m.p.carol], admin: [m.p.alice], govern: [m.p.alice] },
       _constraints: { wideningForbidden: true },
       secret: 'hidden',
     });

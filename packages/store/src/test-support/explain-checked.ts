@@ -9,6 +9,15 @@ import {
 import { EVENTS_AFTER_SQL } from '../event-log';
 import type { Pool } from '../pool';
 import { TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
+import {
+  COUNT_TEAMS_OF_PRINCIPALS_SQL,
+  HEIRS_DEPTH_SQL,
+  LOCK_CHAIN_SHARE_SQL,
+  LOCK_DOCUMENTS_SHARE_SQL,
+  LOCK_DOCUMENTS_UPDATE_SQL,
+  LOCK_TEAMS_OF_PRINCIPAL_SQL,
+  TEAM_MEMBERS_SQL,
+} from '../write-locks';
 
 export interface CheckedQuery {
   sql: string;
@@ -35,6 +44,17 @@ export const HOT_QUERIES = {
   },
   'teams-of-principal': { sql: TEAMS_OF_PRINCIPAL_SQL, indexes: ['team_members_principal_idx', 'teams_pkey'] },
   'events-after': { sql: EVENTS_AFTER_SQL, indexes: ['events_pkey'] },
+  // the write path's locks and bounds (write-locks.ts)
+  'lock-chain-share': { sql: LOCK_CHAIN_SHARE_SQL, indexes: ['permissions_pkey'] },
+  'lock-documents-share': { sql: LOCK_DOCUMENTS_SHARE_SQL, indexes: ['permissions_pkey'] },
+  'lock-documents-update': { sql: LOCK_DOCUMENTS_UPDATE_SQL, indexes: ['permissions_pkey'] },
+  'lock-teams-of-principal': {
+    sql: LOCK_TEAMS_OF_PRINCIPAL_SQL,
+    indexes: ['team_members_principal_idx', 'teams_pkey'],
+  },
+  'team-members': { sql: TEAM_MEMBERS_SQL, indexes: ['team_members_pkey'] },
+  'count-teams-of-principals': { sql: COUNT_TEAMS_OF_PRINCIPALS_SQL, indexes: ['team_members_principal_idx'] },
+  'heirs-depth': { sql: HEIRS_DEPTH_SQL, indexes: ['permission_parents_parent_idx'] },
 } as const satisfies Record<string, CheckedQuery>;
 
 export type HotQueryName = keyof typeof HOT_QUERIES;

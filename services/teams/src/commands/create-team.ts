@@ -1,6 +1,14 @@
-import { prepareNewDocument } from '@permissions/authorizer';
+import {
+  checkNewDocument,
+  lockingAuthorizer,
+  newDocumentLookup,
+  prepareDocumentBody,
+  withCreationMetadata,
+} from '@permissions/authorizer';
 import { isActionMapProperty, isPlainObject, validateTeam, type Team, BadRequestError } from '@permissions/model';
+import { appended } from '@permissions/store';
 import type { TeamsContext, Requester } from './context';
+import { assertMembershipBound } from './membership-bound';
 import { authorizeRoles } from './roles-authorization';
 
 /** The original said `may not set null permissions`; this says which member is missing and what it holds. */
@@ -11,20 +19,25 @@ const MISSING_PERMISSIONS =
 export interface CreateTeamResult {
   id: string;
   team: Team;
+  /** The team's version (its ETag), also the write's last event (`X-Event-Sequence`). */
   seq: number;
 }
 
+const CREATE_TEAMS = { property: 'az-teams', action: 'create' } as const;
+
 /**
  * `POST /az-teams` (reference §8): `az-teams.create` on `/`, a valid team, its `_permissions` document (relative
- * `""` = the team itself) prepared like any new document, roles only on bases the caller governs (W1), and then the
- * team and its document written in ONE transaction with both events (B14: no orphan document).
+ * `""` = the team itself) prepared like any new document, roles only on bases the caller governs (W1), members not
+ * put in more teams than others may put them in, and then the team and its document written in ONE transaction
+ * with both events (B14: no orphan document). What depends on stored data is decided again inside that transaction,
+ * on locked rows (CONTRACT §4.8); the first decision keeps the original's order of answers.
  */
 export function createCreateTeam(ctx: TeamsContext) {
   return {
     async execute(input: { body: unknown; requester: Requester }): Promise<CreateTeamResult> {
       const acting = input.requester.user ?? input.requester.client;
-      const caller = await ctx.authorizer.callerOf(acting);
-      await ctx.authorizer.require('/', { property: 'az-teams', action: 'create' }, caller);
+      const firstCaller = await ctx.authorizer.callerOf(acting);
+      await ctx.authorizer.require('/', CREATE_TEAMS, firstCaller);
 
       if (input.body === null || typeof input.body !== 'object' || Array.isArray(input.body)) {
         throw new BadRequestError('invalid JSON: a team must be a JSON object');
@@ -41,15 +54,24 @@ export function createCreateTeam(ctx: TeamsContext) {
         throw new BadRequestError(`_permissions._subject must be the new team's URL ${id} or be left out`);
       }
       team = { ...team, members: await ctx.normaliser.normalise(team.members, { actor: acting }) };
-      await authorizeRoles(ctx.authorizer, caller, team.roles, undefined);
-      const { document } = await prepareNewDocument(ctx, permissionsBody, acting);
+      await authorizeRoles(ctx.authorizer, firstCaller, team.roles, undefined);
+      const prepared = await prepareDocumentBody(ctx.normaliser, permissionsBody, { actor: acting });
 
       const stamped: Team = { ...team, ...(acting ? { creator: acting } : {}), created: ctx.now() };
-      const { seq } = await ctx.store.write(async (tx) => {
-        await tx.createDocument(document);
+      const written = await ctx.store.write(async (tx) => {
+        const authorizer = lockingAuthorizer(tx, 'teams');
+        const caller = await authorizer.callerOf(acting);
+        await assertMembershipBound(tx, stamped.members, [], acting);
+        await authorizer.require('/', CREATE_TEAMS, caller);
+        await authorizeRoles(authorizer, caller, stamped.roles, undefined);
+        // The document may name the team itself as its governor: whether anyone can repair it depends on the
+        // members of the team about to be written.
+        const lookup = await newDocumentLookup(authorizer, prepared);
+        await checkNewDocument(tx, authorizer, lookup, prepared, caller, new Map([[id, stamped.members]]));
+        await tx.createDocument(withCreationMetadata(prepared, acting, ctx.now()));
         return tx.createTeam(id, stamped);
       });
-      return { id, team: stamped, seq: seq as number };
+      return { id, team: stamped, seq: appended(written).seq };
     },
   };
 }

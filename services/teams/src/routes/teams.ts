@@ -1,5 +1,12 @@
 import { Router } from 'express';
-import { byMethod, requesterOf, setContentLocation, setWriteHeaders, subjectFromQuery } from '@permissions/http-kit';
+import {
+  byMethod,
+  hasFlag,
+  requesterOf,
+  setContentLocation,
+  setWriteHeaders,
+  subjectFromQuery,
+} from '@permissions/http-kit';
 import type { createCreateTeam } from '../commands/create-team';
 import type { createTeamCommands } from '../commands/team-commands';
 import { representTeam } from '../commands/team-representation';
@@ -50,9 +57,21 @@ export function teamsRoutes(commands: TeamsCommands): Router {
         res.json(representTeam(req.path, patched.team));
       },
       DELETE: async (req, res) => {
-        const outcome = await commands.teams.delete(req.path, requesterOf(res));
+        const outcome = await commands.teams.delete(req.path, requesterOf(res), hasFlag(req, 'cascade'));
         setWriteHeaders(res, { seq: outcome.seq, etagSeq: outcome.deleted.seq });
         res.json(representTeam(outcome.deleted.id, outcome.deleted.team));
+      },
+    }),
+  );
+  router.all(
+    /^\/az-tm-[^/]+\/members$/,
+    byMethod({
+      DELETE: async (req, res) => {
+        const id = req.path.slice(0, -'/members'.length);
+        const principal = subjectFromQuery(req, ['principal']);
+        const outcome = await commands.teams.leave(id, principal, requesterOf(res));
+        setWriteHeaders(res, { seq: outcome.seq });
+        res.json({ team: id, left: principal });
       },
     }),
   );

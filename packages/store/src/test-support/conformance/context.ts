@@ -9,6 +9,8 @@ export interface ConformanceContext {
   raw(): RawReads;
   /** A subject (or team id, principal) unique to the running test: `name('a')` → `/conf-1a2b3c/a`. */
   name(local: string): string;
+  /** Whether some write is blocked on a lock right now. */
+  waitingForLock(): Promise<boolean>;
 }
 
 export function uniquePrefix(): string {
@@ -33,14 +35,17 @@ export function teamWith(members: string[], extra: Record<string, unknown> = {})
   return { isA: 'Team', name: 'conformance team', members, ...extra };
 }
 
-/** Creates documents one write each (so parents may be listed before they exist) and returns their seqs. */
+/**
+ * Creates documents in one write (so a parent may be listed after its heir, and a cycle closed: every parent must
+ * exist only when the write commits) and returns their seqs.
+ */
 export async function createDocuments(store: Store, documents: PermissionsDocument[]): Promise<number[]> {
-  const seqs: number[] = [];
-  for (const document of documents) {
-    const { result } = await store.write((tx) => tx.createDocument(document));
-    seqs.push(result);
-  }
-  return seqs;
+  const { result } = await store.write(async (tx) => {
+    const seqs: number[] = [];
+    for (const document of documents) seqs.push(await tx.createDocument(document));
+    return seqs;
+  });
+  return result;
 }
 
 /** The rejection of `promise`, failing the test if it resolves. */

@@ -1,14 +1,11 @@
-import {
-  describeCaller,
-  isAllowedByDocuments,
-  PERMISSIONS_HEIRS,
-  type Caller,
-  type DocumentLookup,
-  type InheritanceDecision,
-} from '@permissions/model';
+import { PERMISSIONS_HEIRS } from './action-maps';
+import { isAllowedByDocuments } from './ancestor-walk';
+import type { InheritanceDecision } from './inheritance-change';
+import { describeCaller } from './principals';
+import type { Caller, DocumentLookup } from './types';
 
 /**
- * A refused inheritance change as a PATCH may tell it, no more than the caller may learn (CONTRACT §4.10): a new
+ * A refused inheritance change as a PATCH (or `/az-is-allowed-to-inherit-from`) may tell it, no more than the caller may learn (CONTRACT §4.10): a new
  * parent without a document answers exactly as one he may not add heirs to, and a cycle through new parents is told
  * only when he may add heirs to each of them (otherwise "cycle" would tell him that a document he may not know of
  * exists and descends from his own).
