@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { createAuthorizer } from '@permissions/authorizer';
+import { servicesClientPrincipals } from '@permissions/model';
 import type { Logger, Service } from '@permissions/http-kit';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
@@ -38,6 +39,10 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   const ctx: CommandContext = {
     store: deps.store,
     authorizer: createAuthorizer(deps.store, 'maintenance'),
+    authority: {
+      servicesClients: servicesClientPrincipals(deps.config.authIssuers, deps.config.clientId),
+      legacyRbacUrl: deps.config.legacyRbacUrl,
+    },
     normaliser: deps.normaliser,
     log: deps.log,
     now: deps.now ?? (() => new Date().toISOString()),

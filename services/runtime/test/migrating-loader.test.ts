@@ -19,6 +19,7 @@ function setup(options: { imports?: boolean } = {}) {
       table.put({ _subject: org, _self: { read: ['u'] } } as PermissionsDocument);
       return true;
     },
+    isMigrated: (orgDocument) => orgDocument !== null,
   };
   return {
     table,

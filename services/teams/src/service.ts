@@ -1,4 +1,5 @@
 import { createAuthorizer } from '@permissions/authorizer';
+import { servicesClientPrincipals } from '@permissions/model';
 import type { Logger, Service } from '@permissions/http-kit';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
@@ -22,6 +23,10 @@ export function createTeamsService(deps: TeamsDeps): Service {
   const ctx: TeamsContext = {
     store: deps.store,
     authorizer: createAuthorizer(deps.store, 'teams'),
+    authority: {
+      servicesClients: servicesClientPrincipals(deps.config.authIssuers, deps.config.clientId),
+      legacyRbacUrl: deps.config.legacyRbacUrl,
+    },
     normaliser: deps.normaliser,
     log: deps.log,
     now: deps.now ?? (() => new Date().toISOString()),

@@ -1,5 +1,5 @@
-import { refusal } from '@permissions/authorizer';
-import { ConflictError, NotFoundError } from '@permissions/model';
+import { refusal, type RequestCaller } from '@permissions/authorizer';
+import { ConflictError, NotFoundError, isNamespace, isTeamUrl, ROOT_SUBJECT } from '@permissions/model';
 import type { StoredDocument } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
 
@@ -28,7 +28,13 @@ export function createDeletePermissions(ctx: CommandContext) {
       const stored = await ctx.store.getDocument(subject);
       if (!stored) throw new NotFoundError('permissions not found for subject', { subject });
       const caller = await ctx.authorizer.callerOf(input.requester.user ?? input.requester.client);
-      await ctx.authorizer.require(subject, GOVERN, caller);
+      await authorizeDelete(ctx, subject, caller);
+      if (isTeamUrl(subject) && (await ctx.store.getTeam(subject))) {
+        // Without its document nobody could read, change or delete the team any more.
+        throw new ConflictError(`${subject} is the permissions document of a team: it is deleted with the team`, {
+          team: subject,
+        });
+      }
 
       if (!input.cascade) {
         const direct = await ctx.store.getHeirs(subject);
@@ -57,6 +63,18 @@ export function createDeletePermissions(ctx: CommandContext) {
       return { deleted: result.deleted, cascaded: result.cascaded, seq: seq as number };
     },
   };
+}
+
+/**
+ * `govern` on the document, or, for a namespace, on `/`: the governors of `/` handed namespaces out and may end
+ * them (with them every role granted on them: see role-reach.ts), even when they gave someone else its governance.
+ */
+async function authorizeDelete(ctx: CommandContext, subject: string, caller: RequestCaller): Promise<void> {
+  const lookup = await ctx.authorizer.lookup([subject, ROOT_SUBJECT]);
+  if (ctx.authorizer.decide(lookup, subject, GOVERN, caller).allowed === true) return;
+  const governsRoot = () => ctx.authorizer.decide(lookup, ROOT_SUBJECT, GOVERN, caller).allowed === true;
+  if (isNamespace(lookup(subject)) && governsRoot()) return;
+  throw refusal('maintenance', subject, GOVERN, caller);
 }
 
 function inheritedBy(subject: string, heirs: string[]): ConflictError {

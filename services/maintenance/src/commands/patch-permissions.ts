@@ -11,7 +11,7 @@ import {
 } from '@permissions/model';
 import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { CommandContext, Requester } from './context';
-import { normaliseDocument } from '@permissions/authorizer';
+import { assertParentsKeepPlacement, normaliseDocument } from '@permissions/authorizer';
 
 export interface PatchPermissionsInput {
   subject: string;
@@ -59,6 +59,7 @@ export function createPatchPermissions(ctx: CommandContext) {
         if (!change.allowed) {
           throw new BadRequestError('may not inherit from specified resources', { reason: change.reason });
         }
+        await assertParentsKeepPlacement(ctx, subject, newParents);
       }
 
       document = {

@@ -1,7 +1,7 @@
 import { prepareNewDocument } from '@permissions/authorizer';
 import { isActionMapProperty, isPlainObject, validateTeam, type Team, BadRequestError } from '@permissions/model';
 import type { TeamsContext, Requester } from './context';
-import { authorizeRoles } from './roles-authorization';
+import { grantRoles } from './roles-authorization';
 
 export interface CreateTeamResult {
   id: string;
@@ -11,7 +11,8 @@ export interface CreateTeamResult {
 
 /**
  * `POST /az-teams` (reference §8): `az-teams.create` on `/`, a valid team, its `_permissions` document (relative
- * `""` = the team itself) prepared like any new document, roles only on bases the caller governs (W1), and then the
+ * `""` = the team itself) prepared like any new document, roles only on bases the caller governs (W1), bound to
+ * their documents (CONTRACT §4.8), and then the
  * team and its document written in ONE transaction with both events (B14: no orphan document).
  */
 export function createCreateTeam(ctx: TeamsContext) {
@@ -36,10 +37,15 @@ export function createCreateTeam(ctx: TeamsContext) {
         throw new BadRequestError(`_permissions._subject must be the new team's URL ${id} or be left out`);
       }
       team = { ...team, members: await ctx.normaliser.normalise(team.members) };
-      await authorizeRoles(ctx.authorizer, caller, team.roles, undefined);
-      const { document } = await prepareNewDocument(ctx, permissionsBody, acting);
+      const rolesGrantedOn = await grantRoles(ctx.authorizer, caller, team.roles, undefined);
+      const { document } = await prepareNewDocument(ctx, permissionsBody, acting, { ofTeam: true });
 
-      const stamped: Team = { ...team, ...(acting ? { creator: acting } : {}), created: ctx.now() };
+      const stamped: Team = {
+        ...team,
+        ...(acting ? { creator: acting } : {}),
+        created: ctx.now(),
+        ...(rolesGrantedOn ? { rolesGrantedOn } : {}),
+      };
       const { seq } = await ctx.store.write(async (tx) => {
         await tx.createDocument(document);
         return tx.createTeam(id, stamped);

@@ -11,7 +11,7 @@ import {
 import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import type { StoredTeam } from '@permissions/store';
 import type { TeamsContext, Requester } from './context';
-import { authorizeRoles } from './roles-authorization';
+import { grantRoles } from './roles-authorization';
 import { stampsOf, stripServerFields } from './team-representation';
 
 const acting = (r: Requester) => r.user ?? r.client;
@@ -53,13 +53,14 @@ export function createTeamCommands(ctx: TeamsContext) {
       if (!isPlainObject(patched)) throw new BadRequestError('the patched team must be a JSON object');
       let team = validateTeam(stripServerFields(input.id, patched, stored.team));
       team = { ...team, members: await ctx.normaliser.normalise(team.members) };
-      await authorizeRoles(ctx.authorizer, caller, team.roles, stored.team.roles);
+      const rolesGrantedOn = await grantRoles(ctx.authorizer, caller, team.roles, stored.team);
       const who = acting(input.requester);
       const updated: Team = {
         ...team,
         ...stampsOf(stored.team),
         ...(who ? { modifier: who } : {}),
         modified: ctx.now(),
+        ...(rolesGrantedOn ? { rolesGrantedOn } : {}),
       };
       const { seq } = await ctx.store.write((tx) => tx.updateTeam(input.id, updated, stored.seq));
       return { team: updated, seq: seq as number };
