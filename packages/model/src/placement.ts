@@ -88,7 +88,10 @@ export function misplacedParents(
   const { subject, parents, legacyOrg } = doc;
   if (isNamespace(lookup(subject))) return undefined;
   if (legacyOrg !== undefined && subject !== legacyOrg.orgUrl) {
-    if (isMigratedOrgDocument(lookup(legacyOrg.orgUrl), servicesClients) && reaches(lookup, parents, legacyOrg.orgUrl)) {
+    if (
+      isMigratedOrgDocument(lookup(legacyOrg.orgUrl), servicesClients) &&
+      reaches(lookup, parents, legacyOrg.orgUrl)
+    ) {
       return undefined;
     }
     return `${subject} belongs to legacy org ${legacyOrg.org}: it must inherit from ${legacyOrg.orgUrl}`;

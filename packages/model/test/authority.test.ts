@@ -65,7 +65,9 @@ describe('namespaces: where a resource without a document looks for roles', () =
     expect(nearestNamespace(lookup, `${ACME}/apps/x`)).toBe(`${ACME}/apps`);
     expect(nearestNamespace(lookup, `${ACME}/keys/x`)).toBe('http://apigee.com/o');
     expect(nearestNamespace(lookup, 'http://other.com/x')).toBeUndefined();
-    expect(namespaceCandidates(lookup, [`${ACME}/apps`, `${ACME}/keys/x`])).toEqual(enclosingPrefixes(`${ACME}/keys/x`));
+    expect(namespaceCandidates(lookup, [`${ACME}/apps`, `${ACME}/keys/x`])).toEqual(
+      enclosingPrefixes(`${ACME}/keys/x`),
+    );
   });
 
   test.each([['http:'], ['http://'], ['https:'], ['http://apigee.com'], ['http://apigee.com/o'], [ACME]])(
@@ -86,9 +88,7 @@ describe('namespaces: where a resource without a document looks for roles', () =
     );
     expect(isAllowed(lookup, `${ACME}/apps/x`, { action: 'read' }, bob, [rolesOn(ACME, 4)]).allowed).toBe(true);
     expect(isAllowed(lookup, `${ACME}/lab/x`, { action: 'read' }, bob, [rolesOn(ACME, 4)]).allowed).toBeNull();
-    expect(isAllowed(lookup, `${ACME}/lab/x`, { action: 'read' }, bob, [rolesOn(`${ACME}/lab`, 5)]).allowed).toBe(
-      true,
-    );
+    expect(isAllowed(lookup, `${ACME}/lab/x`, { action: 'read' }, bob, [rolesOn(`${ACME}/lab`, 5)]).allowed).toBe(true);
   });
 
   test('property: without a namespace above it, no role decides for an undocumented resource', () => {
@@ -113,16 +113,17 @@ describe('roles are bound to the incarnation of their base document', () => {
 
   test('deleting the base ends the role; a document created again at the subject never revives it', () => {
     const bobs = rolesOn(umbrella, 10);
-    const original = lookupOf(
-      stored({ _subject: umbrella, _self: { govern: [BOB] } }, 10),
-      { _subject: payroll, _inheritsPermissionsOf: [umbrella] },
-    );
+    const original = lookupOf(stored({ _subject: umbrella, _self: { govern: [BOB] } }, 10), {
+      _subject: payroll,
+      _inheritsPermissionsOf: [umbrella],
+    });
     expect(isAllowed(original, payroll, { action: 'read' }, bob, [bobs]).allowed).toBe(true);
     // Alice creates the same subject later (another incarnation) and a child inheriting from it.
-    const recreated = lookupOf(
-      stored({ _subject: umbrella, _self: { govern: [ALICE] } }, 42, { namespace: true }),
-      { _subject: payroll, _inheritsPermissionsOf: [umbrella], _self: { read: [ALICE] } },
-    );
+    const recreated = lookupOf(stored({ _subject: umbrella, _self: { govern: [ALICE] } }, 42, { namespace: true }), {
+      _subject: payroll,
+      _inheritsPermissionsOf: [umbrella],
+      _self: { read: [ALICE] },
+    });
     for (const resource of [payroll, umbrella, `${umbrella}/undocumented`]) {
       for (const action of ['read', 'govern']) {
         expect(isAllowed(recreated, resource, { action }, bob, [bobs]).allowed).toBeNull();

@@ -11,8 +11,10 @@ import { createReadPermissions } from './commands/read-permissions';
 import { createPatchPermissions } from './commands/patch-permissions';
 import { createDeletePermissions } from './commands/delete-permissions';
 import { createHierarchyQueries } from './commands/hierarchy-queries';
+import { createNamespaceListing } from './commands/namespaces';
 import { permissionsRoutes } from './routes/permissions';
 import { hierarchyRoutes } from './routes/hierarchy';
+import { namespacesRoutes } from './routes/namespaces';
 
 export interface MaintenanceDeps {
   store: Store;
@@ -31,6 +33,7 @@ function createCommands(ctx: CommandContext) {
     patch: createPatchPermissions(ctx),
     delete: createDeletePermissions(ctx),
     queries: createHierarchyQueries(ctx),
+    namespaces: createNamespaceListing(ctx),
   };
 }
 
@@ -51,5 +54,6 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   const router = Router();
   router.use(permissionsRoutes(commands));
   router.use(hierarchyRoutes(commands));
+  router.use(namespacesRoutes(commands));
   return { name: 'maintenance', router };
 }

@@ -1,4 +1,8 @@
-import { createMigrationLeases as createLeases, type MigrationLeases as Leases, type Queryable } from '@permissions/store';
+import {
+  createMigrationLeases as createLeases,
+  type MigrationLeases as Leases,
+  type Queryable,
+} from '@permissions/store';
 
 /** What the `migrations` row remembers of the last completed import of an org. */
 export interface MigrationRecord {

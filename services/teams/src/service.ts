@@ -7,6 +7,7 @@ import type { Store } from '@permissions/store';
 import type { TeamsContext } from './commands/context';
 import { createCreateTeam } from './commands/create-team';
 import { createTeamCommands } from './commands/team-commands';
+import { createRoleGrants } from './commands/role-grants';
 import { teamsRoutes } from './routes/teams';
 import { newTeamUrl } from './team-id';
 
@@ -32,6 +33,10 @@ export function createTeamsService(deps: TeamsDeps): Service {
     now: deps.now ?? (() => new Date().toISOString()),
     newTeamUrl,
   };
-  const router = teamsRoutes({ create: createCreateTeam(ctx), teams: createTeamCommands(ctx) });
+  const router = teamsRoutes({
+    create: createCreateTeam(ctx),
+    teams: createTeamCommands(ctx),
+    roleGrants: createRoleGrants(ctx),
+  });
   return { name: 'teams', router };
 }

@@ -18,7 +18,10 @@ export function createCreatePermissions(ctx: CommandContext) {
       const { document, scopes } = await prepareNewDocument(ctx, input.body, requester.user ?? requester.client);
       const { result: incarnation } = await ctx.store.write((tx) => tx.createDocument(document));
       // The database stamps the document's identity (its create's seq) into _metadata; answer what it stored.
-      const stored = { ...document, _metadata: { ...document._metadata, sharedWith: document._metadata?.sharedWith ?? [], incarnation } };
+      const stored = {
+        ...document,
+        _metadata: { ...document._metadata, sharedWith: document._metadata?.sharedWith ?? [], incarnation },
+      };
       return { document: stored, seq: incarnation, scopes };
     },
   };
