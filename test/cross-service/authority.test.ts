@@ -264,6 +264,14 @@ describe.each<Mode>(['split', 'all-in-one'])('%s', (mode) => {
       const team = await teamOf('carol', ['carol'], { [outer]: { '/*': ALL, '/*/*': ALL } });
       expect(await allowed('carol', `${outer}/apps`, 'read', seqOf(team))).toBe(true);
       expect(await allowed('carol', `${inner}/x`, 'read', seqOf(team))).toBeNull();
+      // A document under the outer namespace that inherits from it through another one is reached.
+      await created('carol', { _subject: `${outer}/a`, _inheritsPermissionsOf: [outer], _self: { govern: [p('carol')] } });
+      const deep = await created('carol', {
+        _subject: `${outer}/a/b`,
+        _inheritsPermissionsOf: [`${outer}/a`],
+        _self: { govern: [p('carol')] },
+      });
+      expect(await allowed('carol', `${outer}/a/b`, 'read', seqOf(deep))).toBe(true);
     });
 
     test('a governor of / demoted keeps the namespaces he handed out; what he creates afterwards is none', async () => {
