@@ -172,7 +172,8 @@ describe.each<Mode>(['split', 'all-in-one'])('%s', (mode) => {
         });
         expect(res.status).toBe(403);
       }
-      expect(await allowed('bob', `${base}/x`, 'read', await d.lastSeq())).toBeNull();
+      // (bob is a member of carol's team, which grants read and update only.)
+      expect(await allowed('bob', `${base}/x`, 'delete', await d.lastSeq())).toBeNull();
     });
   });
 
@@ -265,7 +266,11 @@ describe.each<Mode>(['split', 'all-in-one'])('%s', (mode) => {
       expect(await allowed('carol', `${outer}/apps`, 'read', seqOf(team))).toBe(true);
       expect(await allowed('carol', `${inner}/x`, 'read', seqOf(team))).toBeNull();
       // A document under the outer namespace that inherits from it through another one is reached.
-      await created('carol', { _subject: `${outer}/a`, _inheritsPermissionsOf: [outer], _self: { govern: [p('carol')] } });
+      await created('carol', {
+        _subject: `${outer}/a`,
+        _inheritsPermissionsOf: [outer],
+        _self: { govern: [p('carol')] },
+      });
       const deep = await created('carol', {
         _subject: `${outer}/a/b`,
         _inheritsPermissionsOf: [`${outer}/a`],

@@ -13,13 +13,13 @@ test('the governors of / list the namespaces page by page, with who created and 
   let cursor: string | null = '';
   for (let pages = 0; cursor !== null; pages++) {
     expect(pages).toBeLessThan(100);
-    const res = await m.stack.http
-      .get(`/az-namespaces?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
-      .set(auth(m.tokens.alice));
+    const path: string = `/az-namespaces?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res = await m.stack.http.get(path).set(auth(m.tokens.alice));
+    const page = res.body as { namespaces: Array<{ subject: string }>; next: string | null };
     expect(res.status).toBe(200);
-    expect(res.body.namespaces.length).toBeLessThanOrEqual(1);
-    seen.push(...res.body.namespaces);
-    cursor = res.body.next;
+    expect(page.namespaces.length).toBeLessThanOrEqual(1);
+    seen.push(...page.namespaces);
+    cursor = page.next;
   }
   const mine = seen.filter((n) => n.subject.startsWith(host));
   expect(mine).toEqual(
@@ -58,7 +58,10 @@ test('a governor of / may delete a namespace he does not govern, but not any oth
 test('inside a namespace, a document must inherit from it, on create and on every PATCH of its parents', async () => {
   const m = get();
   const ns = `${host}/strict`;
-  await create(m, 'alice', { ...governedBy(ns, m.p.carol), _permissionsHeirs: { add: [m.p.carol], remove: [m.p.carol] } });
+  await create(m, 'alice', {
+    ...governedBy(ns, m.p.carol),
+    _permissionsHeirs: { add: [m.p.carol], remove: [m.p.carol] },
+  });
   const loose = await m.stack.http
     .post('/az-permissions')
     .set(auth(m.tokens.carol))

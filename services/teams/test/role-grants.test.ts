@@ -53,7 +53,9 @@ test('DELETE ends one team’s roles on the base (every spelling), keeps the res
   const team = await createTeam(
     stack,
     'carol',
-    teamBody([p.dave], { roles: { [BASE]: { '/': ['read'] }, [`${BASE}//`]: { '/x': ['read'] }, [other]: { '/': ['read'] } } }),
+    teamBody([p.dave], {
+      roles: { [BASE]: { '/': ['read'] }, [`${BASE}//`]: { '/x': ['read'] }, [other]: { '/': ['read'] } },
+    }),
   );
   const path = `/az-roles?base=${encodeURIComponent(BASE)}&team=${encodeURIComponent(team.id)}`;
   const res = await stack.http.delete(path).set(await as('carol'));
@@ -98,7 +100,12 @@ test('roles may name only a base that has a document, even where the caller gove
   // carol's team lets her govern every undocumented URL one segment below her namespace.
   const governing = await createTeam(stack, 'carol', teamBody([p.carol], { roles: { [BASE]: { '/*': ['govern'] } } }));
   const sub = `${BASE}/nothing-here`;
-  const query = new URLSearchParams({ resource: sub, user: p.carol, action: 'govern', atLeast: governing.etag.slice(1) });
+  const query = new URLSearchParams({
+    resource: sub,
+    user: p.carol,
+    action: 'govern',
+    atLeast: governing.etag.slice(1),
+  });
   expect((await stack.http.get(`/az-is-allowed?${query.toString()}`).set(await as('carol'))).body).toBe(true);
   const res = await stack.http
     .post('/az-teams')
