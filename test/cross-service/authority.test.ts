@@ -377,6 +377,34 @@ describe.each<Mode>(['split', 'all-in-one'])('%s', (mode) => {
       await created('carol', { _subject: own, _self: { govern: [p('carol')] } });
       expect((await send('alice', 'DELETE', `/az-permissions?${own}`)).status).toBe(403);
     });
+
+    test('a namespace whose governor leaves: his roles stay until the new governor ends them', async () => {
+      const base = `${host('leaves')}/o`;
+      await namespaceFor('carol', base);
+      const team = await teamOf('carol', ['carol', 'bob'], { [base]: { '/*': ['read'] } });
+      const teamId = team.headers.get('location') as string;
+      const ns = await send('carol', 'GET', `/az-permissions?${base}`);
+      const handed = await send('carol', 'PATCH', `/az-permissions?${base}`, {
+        type: MERGE,
+        ifMatch: ns.headers.get('etag') as string,
+        body: { _self: { govern: [p('dave')], admin: [p('dave')] } },
+      });
+      expect(handed.status).toBe(200);
+      expect(await allowed('bob', `${base}/x`, 'read', seqOf(handed))).toBe(true);
+      // carol no longer governs: she may not widen her team's roles on it, whatever If-Match she sends.
+      const widened = await send('carol', 'PATCH', teamId, {
+        type: MERGE,
+        ifMatch: '*',
+        body: { roles: { [base]: { '/*': ['read', 'delete'] } } },
+      });
+      expect(widened.status).toBe(403);
+      // dave, the namespace's governor now, sees the roles carol granted and ends them.
+      const seen = await send('dave', 'GET', `/az-roles?${base}`);
+      expect(seen.body.teams).toEqual([expect.objectContaining({ team: teamId, members: [p('carol'), p('bob')] })]);
+      const ended = await send('dave', 'DELETE', `/az-roles?${q({ base, team: teamId })}`);
+      expect(ended.status).toBe(200);
+      expect(await allowed('bob', `${base}/x`, 'read', seqOf(ended))).toBeNull();
+    });
   });
 
   describe('team URLs', () => {
