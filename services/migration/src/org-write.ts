@@ -138,7 +138,10 @@ async function removeSquats(tx: StoreTx, input: OrgWriteInput): Promise<string[]
   for (const squat of squats) {
     for (const heir of await tx.getHeirDocuments(squat)) {
       if (removed.has(heir.document._subject)) continue;
-      const parents = [...new Set(parentsOf(heir.document).map((p) => (removed.has(p) ? input.orgUrl : p)))];
+      const before = parentsOf(heir.document);
+      const parents = [...new Set(before.map((p) => (removed.has(p) ? input.orgUrl : p)))];
+      // Naming only the org URL, which is about to hold the org's document, needs no change.
+      if (parents.length === before.length && parents.every((p, i) => p === before[i])) continue;
       const redirected = { ...heir.document, _inheritsPermissionsOf: parents };
       await tx.updateDocument(withMetadata(redirected, heir.document._metadata, stamp(input, false)), heir.seq);
     }
