@@ -1,6 +1,7 @@
 import {
   isAllowed,
   mayKnowOf,
+  namespaceCandidates,
   type ActionQuery,
   type Answer,
   type Caller,
@@ -21,7 +22,10 @@ export interface RequestCaller extends Caller {
 export interface Authorizer {
   /** Loads the principal's teams (one query). `null` = a request without a user. */
   callerOf(principal: string | null): Promise<RequestCaller>;
-  /** Loads the subjects and all their ancestors in one query, for several synchronous evaluations. */
+  /**
+   * Loads the subjects and all their ancestors in one query, for several synchronous evaluations; for a subject
+   * without a document, also the prefixes where its nearest namespace may be (a second query, only then).
+   */
   lookup(subjects: string[]): Promise<DocumentLookup>;
   /** The engine's answer for one resource (documents, then the role fallback for `_self`). */
   decide(lookup: DocumentLookup, subject: string, query: ActionQuery, caller: RequestCaller): Decision;
@@ -68,7 +72,11 @@ export function createAuthorizer(store: StoreReader, component: string): Authori
     },
     async lookup(subjects) {
       const documents = await store.getDocumentsWithAncestors(subjects);
-      return (subject) => documents.get(subject)?.document ?? null;
+      const lookup: DocumentLookup = (subject) => documents.get(subject)?.document ?? null;
+      const candidates = namespaceCandidates(lookup, subjects).filter((prefix) => !documents.has(prefix));
+      if (candidates.length === 0) return lookup;
+      for (const [subject, entry] of await store.getDocumentsWithAncestors(candidates)) documents.set(subject, entry);
+      return lookup;
     },
     decide(lookup, subject, query, caller) {
       const answer = isAllowed(lookup, subject, query, caller, caller.teamsWithRoles);

@@ -1,18 +1,27 @@
 import {
   assertDocumentSize,
-  buildMetadata,
   mapPrincipals,
   principalsToNormalise,
   validateDocument,
+  withMetadata,
   type PermissionsDocument,
 } from '@permissions/model';
 import type { OnBehalfOf, PrincipalNormaliser } from '@permissions/auth';
+
+/** What decides where documents may be created (CONTRACT §4.8), from the configuration. */
+export interface DocumentAuthority {
+  /** The services' own client at each trusted issuer (`servicesClientPrincipals`). */
+  servicesClients: readonly string[];
+  /** `LEGACY_RBAC_URL`: documents under its orgs are created by the migration first. Unset: no legacy orgs. */
+  legacyRbacUrl: string | undefined;
+}
 
 /**
  * The part of preparing a document that needs no stored data, done before the write transaction: validation and
  * bounds (400 stops the request, B25), size, and e-mail → id normalisation (which asks the issuers, and must not
  * hold locks while it does). Whoever creates the document (maintenance's POST, a team's `_permissions`) then checks
- * it against stored data inside the write (`checkNewDocument`).
+ * it against stored data inside the write (`checkNewDocument`: parents, cycle, depth, where it may be created and
+ * whether it is a namespace, whether someone can repair it).
  */
 export async function prepareDocumentBody(
   normaliser: PrincipalNormaliser,
@@ -24,13 +33,14 @@ export async function prepareDocumentBody(
   return normaliseDocument(normaliser, document, on);
 }
 
-/** The server-built `_metadata` of a new document (creator, created, sharedWith). */
+/** The server-built `_metadata` of a new document (creator, created, sharedWith, and the namespace mark). */
 export function withCreationMetadata(
   document: PermissionsDocument,
   acting: string | null,
   now: string,
+  namespace = false,
 ): PermissionsDocument {
-  return { ...document, _metadata: buildMetadata(document, undefined, { principal: acting, now, isCreate: true }) };
+  return withMetadata(document, undefined, { principal: acting, now, isCreate: true, namespace });
 }
 
 /**

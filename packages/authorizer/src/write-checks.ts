@@ -12,11 +12,16 @@ import {
   type PermissionsDocument,
   BadRequestError,
   ForbiddenError,
+  enclosingPrefixes,
+  legacyOrgOf,
   mayKnowOf,
+  misplacedParents,
+  placeNewDocument,
   refusalToTell,
 } from '@permissions/model';
 import type { StoreReader, StoreTx } from '@permissions/store';
 import { createAuthorizer, visibilityFor, type Authorizer, type RequestCaller } from './authorizer';
+import type { DocumentAuthority } from './prepare-document';
 
 /**
  * Every check a write depends on holds at commit (CONTRACT §4.8): writers decide inside their write transaction,
@@ -36,17 +41,42 @@ export function lockingAuthorizer(tx: StoreTx, component: string): Authorizer {
 
 const HEIRS_ADD = { property: PERMISSIONS_HEIRS, action: 'add' } as const;
 
-/** What a new document's checks read: its parents, their ancestors and `/`, locked (one call, for every check). */
-export function newDocumentLookup(authorizer: Authorizer, document: PermissionsDocument): Promise<DocumentLookup> {
-  return authorizer.lookup([...parentsOf(document), ROOT_SUBJECT]);
+/**
+ * What a new document's checks read, locked, in one call: its parents with their ancestors, `/`, the prefixes where
+ * its nearest namespace may be and, for a legacy subject, its org's document.
+ */
+export function newDocumentLookup(
+  authorizer: Authorizer,
+  document: PermissionsDocument,
+  authority: DocumentAuthority,
+): Promise<DocumentLookup> {
+  return authorizer.lookup([...parentsOf(document), ROOT_SUBJECT, ...placementSubjects(document._subject, authority)]);
+}
+
+/** Where a subject's placement is decided: the prefixes that may hold its namespace, and its legacy org document. */
+function placementSubjects(subject: string, authority: DocumentAuthority): string[] {
+  const legacyOrg = legacyOrgOf(subject, authority.legacyRbacUrl);
+  return [...enclosingPrefixes(subject), ...(legacyOrg ? [legacyOrg.orgUrl] : [])];
+}
+
+/** Who creates a new document, for the checks that depend on it. */
+export interface NewDocumentContext {
+  authority: DocumentAuthority;
+  /** A team's own permissions document, created with its team (POST /az-teams). */
+  ofTeam?: boolean;
+  /**
+   * Teams written in the same transaction after this check (a team's own document may name the team as its
+   * governor): their members.
+   */
+  newTeams?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
  * The checks of a new document that depend on stored data, inside the write: the caller may add heirs to each
- * parent (403), no cycle (400), the chain stays within MAX_INHERITANCE_DEPTH (400), and someone can still read and
- * repair it (400). `lookup` is `newDocumentLookup`'s. `newTeams` are teams written in the same transaction after
- * this check (a team's own document may name the team as its governor): their members. Returns its scopes: itself
- * and its ancestors.
+ * parent (403), no cycle (400), the chain stays within MAX_INHERITANCE_DEPTH (400), it may be created where it is
+ * and is a namespace or not (403, `placeNewDocument`, CONTRACT §4.8), and someone can still read and repair it
+ * (400). `lookup` is `newDocumentLookup`'s. Returns its scopes (itself and its ancestors) and whether it is a
+ * namespace.
  */
 export async function checkNewDocument(
   tx: StoreTx,
@@ -54,8 +84,8 @@ export async function checkNewDocument(
   lookup: DocumentLookup,
   document: PermissionsDocument,
   caller: RequestCaller,
-  newTeams: ReadonlyMap<string, readonly string[]> = new Map(),
-): Promise<string[]> {
+  context: NewDocumentContext,
+): Promise<{ scopes: string[]; namespace: boolean }> {
   const subject = document._subject;
   const parents = parentsOf(document);
   for (const parent of parents) {
@@ -77,8 +107,21 @@ export async function checkNewDocument(
     });
   }
   assertInheritanceDepth(lookup, subject, parents, 0);
-  await assertRepairableAfter(tx, lookup, document, newTeams);
-  return [subject, ...ancestors];
+  const { servicesClients, legacyRbacUrl } = context.authority;
+  const isServicesClient = caller.principal !== null && servicesClients.includes(caller.principal);
+  const placement = placeNewDocument(
+    lookup,
+    { subject, parents, legacyOrg: legacyOrgOf(subject, legacyRbacUrl), ofTeam: context.ofTeam },
+    {
+      isServicesClient,
+      mayCreateNamespaces:
+        isServicesClient || authorizer.decide(lookup, ROOT_SUBJECT, { action: 'govern' }, caller).allowed === true,
+      servicesClients,
+    },
+  );
+  if (!placement.allowed) throw new ForbiddenError(placement.reason, { subject });
+  await assertRepairableAfter(tx, lookup, document, context.newTeams);
+  return { scopes: [subject, ...ancestors], namespace: placement.namespace };
 }
 
 /**
@@ -93,11 +136,18 @@ export async function checkDocumentChange(
   before: PermissionsDocument,
   after: PermissionsDocument,
   caller: RequestCaller,
+  authority: DocumentAuthority,
 ): Promise<void> {
   const subject = after._subject;
   const currentParents = parentsOf(before);
   const newParents = parentsOf(after);
-  const lookup = await authorizer.lookup([subject, ...currentParents, ...newParents, ROOT_SUBJECT]);
+  const lookup = await authorizer.lookup([
+    subject,
+    ...currentParents,
+    ...newParents,
+    ROOT_SUBJECT,
+    ...placementSubjects(subject, authority),
+  ]);
   if (!sameSet(currentParents, newParents)) {
     const change = refusalToTell(
       checkInheritanceChange(lookup, { subject, currentParents, newParents }, caller),
@@ -108,6 +158,10 @@ export async function checkDocumentChange(
     if (!change.allowed)
       throw new BadRequestError('may not inherit from specified resources', { reason: change.reason });
     assertInheritanceDepth(lookup, subject, newParents, await tx.getHeirsDepth(subject, MAX_INHERITANCE_DEPTH));
+    // Inside a namespace or a legacy org a document must go on inheriting from it (CONTRACT §4.8).
+    const legacyOrg = legacyOrgOf(subject, authority.legacyRbacUrl);
+    const misplaced = misplacedParents(lookup, { subject, parents: newParents, legacyOrg }, authority.servicesClients);
+    if (misplaced !== undefined) throw new ForbiddenError(misplaced, { subject });
   }
   await assertRepairableAfter(tx, lookup, after);
 }

@@ -30,7 +30,7 @@ export {
   assertPrincipalLength,
 } from './write-bounds';
 export { principalsToNormalise, mapPrincipals } from './document-principals';
-export { buildMetadata, sharedWithOf, type MetadataContext } from './metadata';
+export { buildMetadata, forEvaluation, sharedWithOf, withMetadata, type MetadataContext } from './metadata';
 export { validateTeam } from './validate-team';
 export { isLeaving } from './team-leaving';
 export {
@@ -62,7 +62,22 @@ export {
   type RoleDecision,
   type RoleMatch,
 } from './roles';
-export { basesReaching, type BaseFilter } from './role-reach';
+export { basesReaching, grantedOn, roleIsLive, type BaseFilter } from './role-reach';
+export { basesGrantedAnew, bindRoles } from './role-binding';
+export {
+  MAX_NAMESPACE_LENGTH,
+  MAX_NAMESPACE_SEGMENTS,
+  enclosingPrefixes,
+  incarnationOf,
+  isNamespace,
+  isNamespaceSubject,
+  namespaceCandidates,
+  nearestNamespace,
+  overlayLookups,
+} from './namespaces';
+export { misplacedParents, placeNewDocument, type Creator, type NewDocument, type Placement } from './placement';
+export { isMigratedOrgDocument, legacyOrgOf, legacyOrgRoots, type LegacyOrgRef } from './legacy-orgs';
+export { servicesClientPrincipals } from './services-client';
 export { isAllowed, type IsAllowedAnswer } from './is-allowed';
 export { allowedActions, allowedActionsWithRoles, grantedActions, type AllowedActions } from './allowed-actions';
 export {

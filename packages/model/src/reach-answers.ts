@@ -1,6 +1,7 @@
 import { parentsOf, SELF } from './action-maps';
 import { reachableDocuments } from './ancestor-walk';
 import { documentOpinion } from './opinion';
+import { roleIsLive, type BaseFilter } from './role-reach';
 import { canonicalBase, roleDecision, teamsOfCaller } from './roles';
 import type { ActionQuery, Answer, Caller, DocumentLookup, TeamWithId } from './types';
 
@@ -58,17 +59,20 @@ export function answersAcross(
   const granted = reaching(grants);
 
   const teams = property === SELF ? teamsOfCaller(teamsWithRoles, caller) : [];
-  // A base's roles decide for a document only if the document reaches the base (see basesReaching).
+  // A base's roles decide for a document only if the document reaches the base and the role is still bound to the
+  // base's document (see basesReaching).
   const heirsOfBase = new Map<string, Set<string>>();
-  const reachesBase = (subject: string) => (base: string) => {
-    const canonical = canonicalBase(base);
-    let heirs = heirsOfBase.get(canonical);
-    if (heirs === undefined) {
-      heirs = reaching([canonical]);
-      heirsOfBase.set(canonical, heirs);
-    }
-    return heirs.has(subject);
-  };
+  const reachesBase =
+    (subject: string): BaseFilter =>
+    (base, team) => {
+      const canonical = canonicalBase(base);
+      let heirs = heirsOfBase.get(canonical);
+      if (heirs === undefined) {
+        heirs = reaching([canonical]);
+        heirsOfBase.set(canonical, heirs);
+      }
+      return heirs.has(subject) && roleIsLive(lookup, team, canonical);
+    };
 
   const answers = new Map<string, Answer>();
   for (const { subject } of documents) {

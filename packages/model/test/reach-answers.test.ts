@@ -32,7 +32,13 @@ const docArb = (subject: string): fc.Arbitrary<PermissionsDocument> =>
       wideningForbidden: fc.option(fc.boolean(), { freq: 3 }),
     })
     .map(({ parents, self, validIssuers, wideningForbidden }) => {
-      const doc: PermissionsDocument = { _subject: subject, _inheritsPermissionsOf: parents, _self: self };
+      // Every document of the graph is its subject's first incarnation (1), which the roles below are bound to.
+      const doc: PermissionsDocument = {
+        _subject: subject,
+        _inheritsPermissionsOf: parents,
+        _self: self,
+        _metadata: { sharedWith: [], incarnation: 1 },
+      };
       if (validIssuers !== null) doc._constraints = { validIssuers: [...validIssuers] };
       if (wideningForbidden !== null) doc._constraints = { ...doc._constraints, wideningForbidden };
       return doc;
@@ -42,14 +48,22 @@ const graphArb = fc
   .tuple(...SUBJECTS.map((subject) => fc.option(docArb(subject), { freq: 5 })))
   .map((docs) => docs.filter((doc): doc is PermissionsDocument => doc !== null));
 
-/** Team roles on bases among the subjects (and one that is gone), with patterns of every kind. */
+/**
+ * Team roles on bases among the subjects (and one that is gone), with patterns of every kind, bound to the first
+ * incarnation of some bases (live while that document is there) and to another incarnation of others (never live).
+ */
 const rolesArb: fc.Arbitrary<TeamWithId[]> = fc
-  .dictionary(
-    fc.constantFrom(O, `${O}/a`, `${O}/a/`, 'http://x.com/p', `${O}/gone`),
-    fc.dictionary(fc.constantFrom('/', '/*', '/a', '/*/b', '/a/*/*'), fc.subarray(ACTIONS), { maxKeys: 2 }),
-    { maxKeys: 3 },
+  .tuple(
+    fc.dictionary(
+      fc.constantFrom(O, `${O}/a`, `${O}/a/`, 'http://x.com/p', `${O}/gone`),
+      fc.dictionary(fc.constantFrom('/', '/*', '/a', '/*/b', '/a/*/*'), fc.subarray(ACTIONS), { maxKeys: 2 }),
+      { maxKeys: 3 },
+    ),
+    fc.dictionary(fc.constantFrom(O, `${O}/a`, 'http://x.com/p', `${O}/gone`), fc.constantFrom(1, 2)),
   )
-  .map((roles) => [{ id: TEAM, team: { isA: 'Team' as const, members: [ALICE, MALLORY], roles } }]);
+  .map(([roles, rolesGrantedOn]) => [
+    { id: TEAM, team: { isA: 'Team' as const, members: [ALICE, MALLORY], roles, rolesGrantedOn } },
+  ]);
 
 const startsArb = fc.uniqueArray(fc.constantFrom(...SUBJECTS), { minLength: 1, maxLength: 3 });
 
@@ -139,7 +153,9 @@ test('a 600-deep chain is judged with work linear in its depth (issue 18 item 11
 
 test('roles on a deep chain: the base is matched once, not once per document', () => {
   const depth = 300;
-  const docs: PermissionsDocument[] = [{ _subject: O, _self: { govern: [BOB] } }];
+  const docs: PermissionsDocument[] = [
+    { _subject: O, _self: { govern: [BOB] }, _metadata: { sharedWith: [], incarnation: 1 } },
+  ];
   let parent = O;
   for (let i = 0; i < depth; i++) {
     const subject = `${parent}/n`; // nested paths: only the first is one segment below the base
@@ -147,7 +163,10 @@ test('roles on a deep chain: the base is matched once, not once per document', (
     parent = subject;
   }
   const teams: TeamWithId[] = [
-    { id: TEAM, team: { isA: 'Team', members: [ALICE], roles: { [O]: { '/*': ['admin'] } } } },
+    {
+      id: TEAM,
+      team: { isA: 'Team', members: [ALICE], roles: { [O]: { '/*': ['admin'] } }, rolesGrantedOn: { [O]: 1 } },
+    },
   ];
   const counted = counting(lookupOf(...docs));
   const answers = answersAcross(counted.lookup, [parent], { action: 'admin' }, caller(ALICE, [TEAM]), teams);

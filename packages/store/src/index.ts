@@ -21,6 +21,8 @@ export type { Pool, PoolClient, PoolOptions, Queryable } from './pool';
 export { createPgStore } from './pg-store';
 export type { PgStoreOptions } from './pg-store';
 export { withTransaction } from './transaction';
+export { createMigrationLeases } from './migration-leases';
+export type { MigrationLeases } from './migration-leases';
 export { AppError, ConflictError, NotFoundError, PreconditionFailedError, UnavailableError } from '@permissions/model';
 export { appended } from './write-result';
 export { MAX_WRITE_ATTEMPTS } from './write-failures';

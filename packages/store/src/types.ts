@@ -55,6 +55,12 @@ export interface StoreReader {
   getTeam(id: string): Promise<StoredTeam | null>;
   /** Teams whose members contain `principal`, sorted by id. */
   getTeamsOfPrincipal(principal: string): Promise<StoredTeam[]>;
+  /** Teams whose `rolesGrantedOn` binds roles to `base` (a canonical role base), sorted by id. */
+  getTeamsWithRolesOn(base: string): Promise<StoredTeam[]>;
+  /** `root` (if it has a document) and every subject continuing it after a `/`, sorted. */
+  getSubjectsAtOrUnder(root: string): Promise<string[]>;
+  /** Namespace documents (`_metadata.namespace`) whose subject sorts after `after`, in order, at most `limit`. */
+  getNamespaces(after: string, limit: number): Promise<StoredDocument[]>;
   /** Events with seq > `afterSeq`, ascending, at most `limit`. */
   getEventsAfter(afterSeq: Seq, limit: number): Promise<EventRecord[]>;
   /** Highest seq handed out so far by the sequence (0 if none), whether or not its transaction committed. */

@@ -29,6 +29,7 @@ describe('the seeded root document / (W6)', () => {
       _permissionsHeirs: { add: [ANYONE], read: governors, remove: governors },
       'az-permissions': { create: [ANYONE], read: governors },
       'az-teams': { create: [ANYONE], read: governors },
+      _metadata: { incarnation: expect.any(Number) },
     });
   });
 

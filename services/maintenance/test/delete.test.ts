@@ -28,7 +28,13 @@ describe('DELETE /az-permissions?{subject}', () => {
       _subject: subject,
       _self: { govern: [m.p.alice], admin: [m.p.alice] },
       'test-data': true,
-      _metadata: { creator: m.p.alice, created: expect.any(String), sharedWith: [m.p.alice] },
+      _metadata: {
+        creator: m.p.alice,
+        created: expect.any(String),
+        sharedWith: [m.p.alice],
+        incarnation: Number(etag.slice(1)),
+        namespace: true,
+      },
     });
     expect(await storedRow(m, subject)).toBeUndefined();
     const again = await m.stack.http.get(permissionsUrl(subject)).set(auth(m.tokens.alice));

@@ -55,6 +55,8 @@ describe('PATCH /az-permissions?{subject}: success', () => {
         modifier: m.p.alice,
         modified: expect.any(String),
         sharedWith: [m.p.alice, m.p.bob].sort(),
+        incarnation: (before?.data._metadata as { incarnation: number }).incarnation,
+        namespace: true,
       },
     });
     expect(await storedRow(m, subject)).toEqual({ seq, data: res.body });

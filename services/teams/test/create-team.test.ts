@@ -358,6 +358,7 @@ describe('B14: a failed team insert leaves no orphan permissions document', () =
     const create = createCreateTeam({
       store: stack.db.store,
       authorizer: createAuthorizer(stack.db.store, 'teams'),
+      authority: { servicesClients: [], legacyRbacUrl: undefined },
       normaliser: createPrincipalNormaliser({ issuers: stack.config.authIssuers, credentials }),
       log: createLogger('test', 'silent'),
       now: () => '2025-01-01T00:00:00.000Z',

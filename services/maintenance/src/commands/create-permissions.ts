@@ -46,12 +46,16 @@ export function createCreatePermissions(ctx: CommandContext) {
           requester.client === null || requester.client === acting
             ? caller
             : await authorizer.callerOf(requester.client);
-        const lookup = await newDocumentLookup(authorizer, prepared);
+        const lookup = await newDocumentLookup(authorizer, prepared, ctx.authority);
         mayCreate(authorizer, lookup, requester, client);
-        const scopes = await checkNewDocument(tx, authorizer, lookup, prepared, caller);
-        const document = withCreationMetadata(prepared, acting, ctx.now());
-        await tx.createDocument(document);
-        return { document, scopes };
+        const { scopes, namespace } = await checkNewDocument(tx, authorizer, lookup, prepared, caller, {
+          authority: ctx.authority,
+        });
+        const document = withCreationMetadata(prepared, acting, ctx.now(), namespace);
+        const incarnation = await tx.createDocument(document);
+        // The database stamps the document's identity (its create's seq) into _metadata; answer what it stored.
+        const metadata = { ...document._metadata, sharedWith: document._metadata?.sharedWith ?? [], incarnation };
+        return { document: { ...document, _metadata: metadata }, scopes };
       });
       const { result, seq } = appended(written);
       return { ...result, seq };

@@ -1,5 +1,22 @@
-import { lockingAuthorizer, visibilityFor, type Authorizer, type RequestCaller } from '@permissions/authorizer';
-import { buildMetadata, planDeletion, visibleSubjects, ConflictError, NotFoundError } from '@permissions/model';
+import {
+  documentNotFound,
+  lockingAuthorizer,
+  refusal,
+  visibilityFor,
+  type Authorizer,
+  type RequestCaller,
+} from '@permissions/authorizer';
+import {
+  buildMetadata,
+  isNamespace,
+  isTeamUrl,
+  mayKnowOf,
+  planDeletion,
+  visibleSubjects,
+  ConflictError,
+  NotFoundError,
+  ROOT_SUBJECT,
+} from '@permissions/model';
 import { appended, type StoredDocument, type StoreTx } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
 
@@ -38,7 +55,13 @@ export function createDeletePermissions(ctx: CommandContext) {
         const caller = await authorizer.callerOf(acting);
         const stored = await tx.getDocumentForUpdate(subject);
         if (!stored) throw new NotFoundError('permissions not found for subject', { subject });
-        await authorizer.requireVisible(subject, GOVERN, caller);
+        await authorizeDelete(authorizer, subject, caller);
+        if (isTeamUrl(subject) && (await tx.getTeam(subject))) {
+          // Without its document nobody could read, change or delete the team any more.
+          throw new ConflictError(`${subject} is the permissions document of a team: it is deleted with the team`, {
+            team: subject,
+          });
+        }
 
         if (!input.cascade) {
           const direct = await tx.getHeirs(subject);
@@ -106,6 +129,20 @@ async function lockTransitiveHeirs(tx: StoreTx, subject: string): Promise<string
     for (const heir of (await tx.lockDocumentsForUpdate(unlocked)).keys()) locked.add(heir);
   }
   throw new ConflictError(`the heirs of ${subject} kept changing while it was being deleted; try again`);
+}
+
+/**
+ * `govern` on the document, or, for a namespace, on `/`: the governors of `/` handed namespaces out and may end
+ * them (with them every role granted on them: see role-reach.ts), even when they gave someone else its governance.
+ * A caller who may not know of the document gets the answer for a missing one (CONTRACT §4.10).
+ */
+async function authorizeDelete(authorizer: Authorizer, subject: string, caller: RequestCaller): Promise<void> {
+  const lookup = await authorizer.lookup([subject, ROOT_SUBJECT]);
+  if (authorizer.decide(lookup, subject, GOVERN, caller).allowed === true) return;
+  const governsRoot = () => authorizer.decide(lookup, ROOT_SUBJECT, GOVERN, caller).allowed === true;
+  if (isNamespace(lookup(subject)) && governsRoot()) return;
+  if (!mayKnowOf(visibilityFor(lookup, caller), subject)) throw documentNotFound(subject);
+  throw refusal('maintenance', subject, GOVERN, caller);
 }
 
 function inheritedBy(subject: string, heirs: string[]): ConflictError {

@@ -61,7 +61,7 @@ export function createPatchPermissions(ctx: CommandContext) {
           caller,
         } = await patchedVersion(authorizer, () => tx.getDocumentForUpdate(subject), input);
         let document = normalise(patched);
-        await checkDocumentChange(tx, authorizer, stored.document, document, caller);
+        await checkDocumentChange(tx, authorizer, stored.document, document, caller, ctx.authority);
         document = {
           ...document,
           _metadata: buildMetadata(document, stored.document._metadata, {

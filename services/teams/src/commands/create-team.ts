@@ -9,7 +9,7 @@ import { isActionMapProperty, isPlainObject, validateTeam, type Team, BadRequest
 import { appended } from '@permissions/store';
 import type { TeamsContext, Requester } from './context';
 import { assertMembershipBound } from './membership-bound';
-import { authorizeRoles } from './roles-authorization';
+import { grantRoles } from './roles-authorization';
 
 /** The original said `may not set null permissions`; this says which member is missing and what it holds. */
 const MISSING_PERMISSIONS =
@@ -27,10 +27,11 @@ const CREATE_TEAMS = { property: 'az-teams', action: 'create' } as const;
 
 /**
  * `POST /az-teams` (reference §8): `az-teams.create` on `/`, a valid team, its `_permissions` document (relative
- * `""` = the team itself) prepared like any new document, roles only on bases the caller governs (W1), members not
- * put in more teams than others may put them in, and then the team and its document written in ONE transaction
- * with both events (B14: no orphan document). What depends on stored data is decided again inside that transaction,
- * on locked rows (CONTRACT §4.8); the first decision keeps the original's order of answers.
+ * `""` = the team itself) prepared like any new document, roles only on bases the caller governs (W1), bound to
+ * their documents (CONTRACT §4.8), members not put in more teams than others may put them in, and then the team
+ * and its document written in ONE transaction with both events (B14: no orphan document). What depends on stored
+ * data is decided again inside that transaction, on locked rows (CONTRACT §4.8); the first decision keeps the
+ * original's order of answers.
  */
 export function createCreateTeam(ctx: TeamsContext) {
   return {
@@ -54,24 +55,35 @@ export function createCreateTeam(ctx: TeamsContext) {
         throw new BadRequestError(`_permissions._subject must be the new team's URL ${id} or be left out`);
       }
       team = { ...team, members: await ctx.normaliser.normalise(team.members, { actor: acting }) };
-      await authorizeRoles(ctx.authorizer, firstCaller, team.roles, undefined);
+      await grantRoles(ctx.authorizer, firstCaller, team.roles, undefined);
       const prepared = await prepareDocumentBody(ctx.normaliser, permissionsBody, { actor: acting });
 
-      const stamped: Team = { ...team, ...(acting ? { creator: acting } : {}), created: ctx.now() };
       const written = await ctx.store.write(async (tx) => {
         const authorizer = lockingAuthorizer(tx, 'teams');
         const caller = await authorizer.callerOf(acting);
-        await assertMembershipBound(tx, stamped.members, [], acting);
+        await assertMembershipBound(tx, team.members, [], acting);
         await authorizer.require('/', CREATE_TEAMS, caller);
-        await authorizeRoles(authorizer, caller, stamped.roles, undefined);
+        const rolesGrantedOn = await grantRoles(authorizer, caller, team.roles, undefined);
+        const stamped: Team = {
+          ...team,
+          ...(acting ? { creator: acting } : {}),
+          created: ctx.now(),
+          ...(rolesGrantedOn ? { rolesGrantedOn } : {}),
+        };
         // The document may name the team itself as its governor: whether anyone can repair it depends on the
         // members of the team about to be written.
-        const lookup = await newDocumentLookup(authorizer, prepared);
-        await checkNewDocument(tx, authorizer, lookup, prepared, caller, new Map([[id, stamped.members]]));
+        const lookup = await newDocumentLookup(authorizer, prepared, ctx.authority);
+        await checkNewDocument(tx, authorizer, lookup, prepared, caller, {
+          authority: ctx.authority,
+          ofTeam: true,
+          newTeams: new Map([[id, stamped.members]]),
+        });
         await tx.createDocument(withCreationMetadata(prepared, acting, ctx.now()));
-        return tx.createTeam(id, stamped);
+        await tx.createTeam(id, stamped);
+        return stamped;
       });
-      return { id, team: stamped, seq: appended(written).seq };
+      const { result, seq } = appended(written);
+      return { id, team: result, seq };
     },
   };
 }

@@ -16,7 +16,7 @@ import { applyPatchBody, assertIfMatch } from '@permissions/http-kit';
 import { appended, type StoredTeam } from '@permissions/store';
 import type { TeamsContext, Requester } from './context';
 import { assertMembershipBound } from './membership-bound';
-import { authorizeRoles } from './roles-authorization';
+import { grantRoles } from './roles-authorization';
 import { stampsOf, stripServerFields } from './team-representation';
 
 const acting = (r: Requester) => r.user ?? r.client;
@@ -105,12 +105,13 @@ export function createTeamCommands(ctx: TeamsContext) {
         const team = { ...patched, members: [...new Set(patched.members.map((m) => resolved.get(m) ?? m))] };
         const who = acting(input.requester);
         await assertMembershipBound(tx, team.members, stored.team.members, who);
-        await authorizeRoles(authorizer, caller, team.roles, stored.team.roles);
+        const rolesGrantedOn = await grantRoles(authorizer, caller, team.roles, stored.team);
         const updated: Team = {
           ...team,
           ...stampsOf(stored.team),
           ...(who ? { modifier: who } : {}),
           modified: ctx.now(),
+          ...(rolesGrantedOn ? { rolesGrantedOn } : {}),
         };
         await tx.updateTeam(input.id, updated, stored.seq);
         return updated;

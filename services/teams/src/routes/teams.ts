@@ -2,6 +2,7 @@ import { Router } from 'express';
 import {
   byMethod,
   hasFlag,
+  internalise,
   requesterOf,
   setContentLocation,
   setWriteHeaders,
@@ -9,11 +10,14 @@ import {
 } from '@permissions/http-kit';
 import type { createCreateTeam } from '../commands/create-team';
 import type { createTeamCommands } from '../commands/team-commands';
+import type { createRoleGrants } from '../commands/role-grants';
+import { BadRequestError } from '@permissions/model';
 import { representTeam } from '../commands/team-representation';
 
 export interface TeamsCommands {
   create: ReturnType<typeof createCreateTeam>;
   teams: ReturnType<typeof createTeamCommands>;
+  roleGrants: ReturnType<typeof createRoleGrants>;
 }
 
 /** `/az-teams` and `/az-tm-{id}` (reference §8). */
@@ -75,5 +79,31 @@ export function teamsRoutes(commands: TeamsCommands): Router {
       },
     }),
   );
+  router.all(
+    '/az-roles',
+    byMethod({
+      GET: async (req, res) => {
+        const grants = await commands.roleGrants.list(subjectFromQuery(req, ['base']), requesterOf(res));
+        setContentLocation(req, res);
+        res.json(grants);
+      },
+      DELETE: async (req, res) => {
+        const outcome = await commands.roleGrants.revoke(
+          internalise(queryParameter(req.query.base, 'base'), req.headers.host),
+          internalise(queryParameter(req.query.team, 'team'), req.headers.host),
+          requesterOf(res),
+        );
+        setWriteHeaders(res, { seq: outcome.seq, etagSeq: outcome.seq });
+        res.json(representTeam(outcome.team.id, outcome.team.team));
+      },
+    }),
+  );
   return router;
+}
+
+function queryParameter(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new BadRequestError(`query parameter ${name} is required, once (DELETE /az-roles?base={URL}&team={team})`);
+  }
+  return value;
 }

@@ -31,6 +31,14 @@ export function documentFor(
   };
 }
 
+/**
+ * The document as the store keeps it: as given, with its incarnation (the seq of its create) in `_metadata`, which
+ * the database sets and keeps (CONTRACT §4.8).
+ */
+export function asStored(document: PermissionsDocument, incarnation: number | null | undefined): PermissionsDocument {
+  return { ...document, _metadata: { sharedWith: [], ...document._metadata, incarnation: incarnation ?? undefined } };
+}
+
 export function teamWith(members: string[], extra: Record<string, unknown> = {}): Team {
   return { isA: 'Team', name: 'conformance team', members, ...extra };
 }

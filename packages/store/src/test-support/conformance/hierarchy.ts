@@ -1,4 +1,4 @@
-import { createDocuments, documentFor, type ConformanceContext } from './context';
+import { asStored, createDocuments, documentFor, type ConformanceContext } from './context';
 
 /** Keys of an ancestors map with whether each has a document, sorted for comparison. */
 async function ancestorsOf(ctx: ConformanceContext, subjects: string[]): Promise<Array<[string, boolean]>> {
@@ -22,7 +22,7 @@ export function describeAncestors(ctx: ConformanceContext): void {
         [c, seqC],
       ]),
     );
-    expect(found.get(b)?.document).toEqual(documentFor(b, { parents: [a] }));
+    expect(found.get(b)?.document).toEqual(asStored(documentFor(b, { parents: [a] }), seqB));
   });
 
   test('a diamond reaches the shared ancestor once', async () => {
@@ -91,7 +91,7 @@ export function describeAncestors(ctx: ConformanceContext): void {
 export function describeHeirs(ctx: ConformanceContext): void {
   test('direct heirs only, sorted, with and without documents', async () => {
     const [root, b, a, grandchild, elsewhere] = ['root', 'b', 'a', 'grandchild', 'elsewhere'].map(ctx.name);
-    await createDocuments(ctx.store(), [
+    const [, , , seqA] = await createDocuments(ctx.store(), [
       documentFor(root),
       documentFor(elsewhere),
       documentFor(b, { parents: [root] }),
@@ -101,7 +101,7 @@ export function describeHeirs(ctx: ConformanceContext): void {
     expect(await ctx.store().getHeirs(root)).toEqual([a, b]);
     const heirs = await ctx.store().getHeirDocuments(root);
     expect(heirs.map((h) => h.document._subject)).toEqual([a, b]);
-    expect(heirs[0]!.document).toEqual(documentFor(a, { parents: [elsewhere, root] }));
+    expect(heirs[0]!.document).toEqual(asStored(documentFor(a, { parents: [elsewhere, root] }), seqA));
     expect(await ctx.store().getHeirs(ctx.name('leaf'))).toEqual([]);
   });
 
