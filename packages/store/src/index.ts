@@ -13,6 +13,8 @@ export type {
   StoreTx,
   StoredDocument,
   StoredTeam,
+  DocumentUpdate,
+  TeamUpdate,
   WriteResult,
   AppendedWrite,
 } from './types';
