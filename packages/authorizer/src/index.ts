@@ -1,3 +1,4 @@
 export * from './authorizer';
 export * from './prepare-document';
 export * from './write-checks';
+export * from './bulk-plan';

@@ -20,6 +20,8 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** Paths that authenticate themselves (the signed `/az-events` broadcast). */
   selfAuthenticatedPaths?: string[];
+  /** Paths whose JSON bodies may be larger than `bodyLimit`: path → limit. */
+  bodyLimits?: Record<string, string>;
   /** The service routes, tried in order. */
   routers: Router[];
 }
@@ -94,9 +96,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.send(await metrics.registry.metrics());
   });
 
-  app.use(
+  const jsonBody = (limit: string) =>
     express.json({
-      limit: options.bodyLimit ?? '1mb',
+      limit,
       type: (req) => {
         const type = req.headers['content-type'];
         return type === undefined || JSON_CONTENT_TYPE.test(type);
@@ -104,7 +106,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
       verify: (req, _res, buf) => {
         (req as unknown as Record<symbol, Buffer>)[RAW_BODY] = buf;
       },
-    }),
+    });
+  const defaultBody = jsonBody(options.bodyLimit ?? '1mb');
+  const largeBodies = new Map(Object.entries(options.bodyLimits ?? {}).map(([path, limit]) => [path, jsonBody(limit)]));
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (largeBodies.get(req.path) ?? defaultBody)(req, res, next),
   );
 
   app.use((req: Request, _res: Response, next: NextFunction) => {

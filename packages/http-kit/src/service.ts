@@ -7,6 +7,8 @@ export interface Service {
   router: Router;
   /** Paths that check their own credentials instead of a bearer token (the signed event broadcast), or need none (the explorer page). */
   selfAuthenticatedPaths?: string[];
+  /** Paths whose JSON bodies may be larger than the default limit (the bulk route): path → limit (`32mb`). */
+  bodyLimits?: Record<string, string>;
   /**
    * A lean handler tried before express for the hot routes; returns false for requests it does not serve.
    */

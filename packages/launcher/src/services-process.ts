@@ -105,6 +105,7 @@ export async function startServices(
       await pool.query('SELECT 1');
     },
     selfAuthenticatedPaths: services.flatMap((s) => s.selfAuthenticatedPaths ?? []),
+    bodyLimits: Object.assign({}, ...services.map((s) => s.bodyLimits ?? {})) as Record<string, string>,
     routers: services.map((s) => s.router),
   });
   const fastPaths = services.flatMap((s) => (s.fastPath ? [s.fastPath] : []));

@@ -25,6 +25,7 @@ export {
   MAX_PRINCIPALS_PER_DOCUMENT,
   MAX_INHERITANCE_DEPTH,
   MAX_TEAMS_PER_MEMBER,
+  MAX_BULK_DOCUMENTS,
   utf8Length,
   assertSubjectLength,
   assertPrincipalLength,
@@ -91,6 +92,7 @@ export { combineAll, anyAllowed } from './combine-answers';
 export { inheritanceDepth, assertInheritanceDepth } from './inheritance-depth';
 export { repairCandidates, mayRepair, assertRepairable, type RepairCandidates } from './repairability';
 export { planDeletion, type DeletionPlan } from './deletion-plan';
+export { orderBulk, compareSubjects, type BulkItem, type BulkOrder } from './bulk-order';
 export { rootDocument, ROOT_SUBJECT } from './root-document';
 export {
   knowledgeAcross,

@@ -13,9 +13,11 @@ import { createPatchPermissions } from './commands/patch-permissions';
 import { createDeletePermissions } from './commands/delete-permissions';
 import { createHierarchyQueries } from './commands/hierarchy-queries';
 import { createNamespaceListing } from './commands/namespaces';
+import { createBulkPermissions } from './commands/bulk-permissions';
 import { permissionsRoutes } from './routes/permissions';
 import { hierarchyRoutes } from './routes/hierarchy';
 import { namespacesRoutes } from './routes/namespaces';
+import { bulkRoutes } from './routes/bulk';
 
 export interface MaintenanceDeps {
   store: Store;
@@ -35,6 +37,7 @@ function createCommands(ctx: CommandContext) {
     delete: createDeletePermissions(ctx),
     queries: createHierarchyQueries(ctx),
     namespaces: createNamespaceListing(ctx),
+    bulk: createBulkPermissions(ctx),
   };
 }
 
@@ -56,7 +59,13 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   router.use(permissionsRoutes(commands));
   router.use(hierarchyRoutes(commands));
   router.use(namespacesRoutes(commands));
+  router.use(bulkRoutes(commands));
   router.use(explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }));
   // The explorer's page and assets are public; every action it takes goes through the API with the user's token.
-  return { name: 'maintenance', router, selfAuthenticatedPaths: EXPLORER_PUBLIC_PATHS };
+  return {
+    name: 'maintenance',
+    router,
+    selfAuthenticatedPaths: EXPLORER_PUBLIC_PATHS,
+    bodyLimits: { '/az-permissions-bulk': deps.config.bulkBodyLimit },
+  };
 }
