@@ -14,7 +14,9 @@ const EVENT_COLUMNS = 'seq, topic, action, subject, members, created_at';
 /**
  * Rows are inserted in the order given (ORDER BY before the volatile nextval: Postgres evaluates it after the sort),
  * so that parents get lower seqs than the heirs listed after them. ON CONFLICT DO NOTHING waits for a concurrent
- * creator of the same subject and leaves its row out of RETURNING: the caller learns which subjects were taken.
+ * creator of the same subject and leaves its row out of RETURNING: the caller learns which subjects were taken (and
+ * throws, so that the index rows written for them go with the rolled-back transaction). The index rows are written
+ * by the same statement: one round trip whatever the number of documents.
  */
 export const INSERT_DOCUMENTS_SQL = `
   WITH inserted AS (
@@ -24,6 +26,15 @@ export const INSERT_DOCUMENTS_SQL = `
     ORDER BY listed.position
     ON CONFLICT (subject) DO NOTHING
     RETURNING subject, seq
+  ), parents AS (
+    INSERT INTO permission_parents (subject, parent, position)
+    SELECT subject, parent, min(position)::int FROM unnest($3::text[], $4::text[], $5::int[]) AS rows (subject, parent, position)
+    WHERE subject IN (SELECT subject FROM inserted)
+    GROUP BY subject, parent
+  ), shared AS (
+    INSERT INTO permission_shared_with (subject, principal)
+    SELECT DISTINCT subject, principal FROM unnest($6::text[], $7::text[]) AS rows (subject, principal)
+    WHERE subject IN (SELECT subject FROM inserted)
   )
   INSERT INTO events (seq, topic, action, subject)
   SELECT seq, 'permissions', 'create', subject FROM inserted
@@ -32,7 +43,16 @@ export const INSERT_DOCUMENTS_SQL = `
 export async function insertDocuments(db: Queryable, documents: PermissionsDocument[]): Promise<EventRecord[]> {
   if (documents.length === 0) return [];
   const subjects = documents.map((document) => document._subject);
-  const { rows } = await db.query<EventRow>(INSERT_DOCUMENTS_SQL, [subjects, documents.map(asJson)]);
+  const { parents, shared } = indexRowsOf(documents);
+  const { rows } = await db.query<EventRow>(INSERT_DOCUMENTS_SQL, [
+    subjects,
+    documents.map(asJson),
+    parents.subject,
+    parents.parent,
+    parents.position,
+    shared.subject,
+    shared.principal,
+  ]);
   if (rows.length < documents.length) {
     const written = new Set(rows.map((row) => row.subject));
     const taken = subjects.filter((subject) => !written.has(subject));
@@ -40,7 +60,6 @@ export async function insertDocuments(db: Queryable, documents: PermissionsDocum
       subjects: taken.slice(0, 100),
     });
   }
-  await syncDocumentIndexes(db, documents);
   return rows.map(toEventRecord).sort(bySeq);
 }
 
@@ -80,41 +99,47 @@ export async function updateDocuments(db: Queryable, updates: DocumentUpdate[]):
 }
 
 // The index tables follow the documents' lists: rows of the written subjects no longer listed are deleted, listed
-// ones upserted (the two sets are disjoint, so the data-modifying CTE and the INSERT never touch the same row).
-export const SYNC_PARENTS_SQL = `
-  WITH listed AS (
+// ones upserted (the sets are disjoint, so the data-modifying CTEs and the INSERTs never touch the same row).
+export const SYNC_INDEXES_SQL = `
+  WITH listed_parents AS (
     SELECT subject, parent, min(position)::int AS position
     FROM unnest($1::text[], $2::text[], $3::int[]) AS rows (subject, parent, position)
     GROUP BY subject, parent
-  ), removed AS (
+  ), listed_shared AS (
+    SELECT DISTINCT subject, principal FROM unnest($4::text[], $5::text[]) AS rows (subject, principal)
+  ), parents_removed AS (
     DELETE FROM permission_parents pp
-    WHERE pp.subject = ANY($4::text[])
-      AND NOT EXISTS (SELECT 1 FROM listed l WHERE l.subject = pp.subject AND l.parent = pp.parent)
-  )
-  INSERT INTO permission_parents (subject, parent, position)
-  SELECT subject, parent, position FROM listed
-  ON CONFLICT (subject, parent) DO UPDATE SET position = excluded.position`;
-
-export const SYNC_SHARED_WITH_SQL = `
-  WITH listed AS (
-    SELECT DISTINCT subject, principal FROM unnest($1::text[], $2::text[]) AS rows (subject, principal)
-  ), removed AS (
+    WHERE pp.subject = ANY($6::text[])
+      AND NOT EXISTS (SELECT 1 FROM listed_parents l WHERE l.subject = pp.subject AND l.parent = pp.parent)
+  ), shared_removed AS (
     DELETE FROM permission_shared_with ps
-    WHERE ps.subject = ANY($3::text[])
-      AND NOT EXISTS (SELECT 1 FROM listed l WHERE l.subject = ps.subject AND l.principal = ps.principal)
+    WHERE ps.subject = ANY($6::text[])
+      AND NOT EXISTS (SELECT 1 FROM listed_shared l WHERE l.subject = ps.subject AND l.principal = ps.principal)
+  ), parents_written AS (
+    INSERT INTO permission_parents (subject, parent, position)
+    SELECT subject, parent, position FROM listed_parents
+    ON CONFLICT (subject, parent) DO UPDATE SET position = excluded.position
   )
   INSERT INTO permission_shared_with (subject, principal)
-  SELECT subject, principal FROM listed
+  SELECT subject, principal FROM listed_shared
   ON CONFLICT DO NOTHING`;
 
 async function syncDocumentIndexes(db: Queryable, documents: PermissionsDocument[]): Promise<void> {
-  const subjects = documents.map((document) => document._subject);
-  const parents: { subject: string[]; parent: string[]; position: number[] } = {
-    subject: [],
-    parent: [],
-    position: [],
-  };
-  const shared: { subject: string[]; principal: string[] } = { subject: [], principal: [] };
+  const { parents, shared } = indexRowsOf(documents);
+  await db.query(SYNC_INDEXES_SQL, [
+    parents.subject,
+    parents.parent,
+    parents.position,
+    shared.subject,
+    shared.principal,
+    documents.map((document) => document._subject),
+  ]);
+}
+
+/** The rows of permission_parents and permission_shared_with that the documents' lists call for, as columns. */
+function indexRowsOf(documents: PermissionsDocument[]) {
+  const parents = { subject: [] as string[], parent: [] as string[], position: [] as number[] };
+  const shared = { subject: [] as string[], principal: [] as string[] };
   for (const document of documents) {
     stringsOf(document._inheritsPermissionsOf).forEach((parent, i) => {
       parents.subject.push(document._subject);
@@ -126,8 +151,7 @@ async function syncDocumentIndexes(db: Queryable, documents: PermissionsDocument
       shared.principal.push(principal);
     }
   }
-  await db.query(SYNC_PARENTS_SQL, [parents.subject, parents.parent, parents.position, subjects]);
-  await db.query(SYNC_SHARED_WITH_SQL, [shared.subject, shared.principal, subjects]);
+  return { parents, shared };
 }
 
 export const UPDATE_TEAMS_SQL = `

@@ -199,7 +199,7 @@ describe('all or nothing: 400 naming every refused document', () => {
       { _subject: `${root}/under-hidden`, _inheritsPermissionsOf: [hidden] },
       { _subject: `${root}/below-refused`, _inheritsPermissionsOf: [`${root}/under-alice`] },
     ];
-    const subjects = documents.map((d) => d._subject);
+    const subjects = documents.map((d) => String(d._subject));
     const res = await expectNothingStored(m, subjects, () => bulk(m, 'bob', documents));
     expect(res.status).toBe(400);
     const cycle = (s: string, other: string) =>

@@ -15,7 +15,6 @@ import {
   BadRequestError,
   MAX_BULK_DOCUMENTS,
   MAX_INHERITANCE_DEPTH,
-  assertDocumentSize,
   isPlainObject,
   principalsToNormalise,
   validateDocument,
@@ -147,7 +146,6 @@ async function validateAll(documents: unknown[], normaliser: PrincipalNormaliser
     const subject = isPlainObject(body) && typeof body._subject === 'string' ? body._subject : '';
     try {
       const document = validateDocument(body);
-      assertDocumentSize(document, `permissions for ${document._subject}`);
       const malformed = normaliser.malformed(principalsToNormalise(document));
       if (malformed.length > 0) {
         throw new BadRequestError(
