@@ -111,3 +111,4 @@ export {
   type AccessCell,
   type AccessRowKind,
 } from './access-matrix';
+export { accessChanges, type AccessChange } from './access-changes';

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { BadRequestError } from '@permissions/model';
 import {
   byMethod,
   hasFlag,
@@ -16,6 +17,17 @@ import type { MaintenanceCommands } from '../service';
 function location(subject: string): string {
   const rawIsExact = /^[\x21-\x7e]*$/.test(subject) && !/[%#&?]/.test(subject) && !subject.startsWith('subject=');
   return `/az-permissions?${rawIsExact ? subject : encodeURIComponent(subject)}`;
+}
+
+/**
+ * `dryRun` of a PATCH: `true` (or `1`, or present without a value) previews, `false` (or `0`, or absent) patches.
+ * Anything else is a 400: a client that misspells its wish for a preview must not get the change made.
+ */
+function dryRunOf(req: Request): boolean {
+  const value = req.query.dryRun;
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1' || value === '') return true;
+  throw new BadRequestError('dryRun must be true or false', { dryRun: value });
 }
 
 /** `/az-permissions`: create, read, patch and delete permissions documents (reference §7.1–§7.4). */
@@ -38,13 +50,19 @@ export function permissionsRoutes(commands: MaintenanceCommands): Router {
       },
       PATCH: async (req, res) => {
         const subject = subjectFromQuery(req);
-        const patched = await commands.patch.execute({
+        const input = {
           subject,
           contentType: req.headers['content-type'],
           ifMatch: req.headers['if-match'],
           patch: req.body,
           requester: requesterOf(res),
-        });
+        };
+        if (dryRunOf(req)) {
+          // CONTRACT §5: validated as the PATCH, answered with who would gain or lose what; nothing written
+          res.json(await commands.patch.preview(input));
+          return;
+        }
+        const patched = await commands.patch.execute(input);
         setWriteHeaders(res, { seq: patched.seq, etagSeq: patched.seq });
         setContentLocation(req, res);
         res.json(patched.document);
