@@ -26,6 +26,7 @@ export {
   MAX_INHERITANCE_DEPTH,
   MAX_TEAMS_PER_MEMBER,
   MAX_BULK_DOCUMENTS,
+  MAX_REMOVAL_TARGETS,
   utf8Length,
   assertSubjectLength,
   assertPrincipalLength,
@@ -112,3 +113,4 @@ export {
   type AccessRowKind,
 } from './access-matrix';
 export { accessChanges, type AccessChange } from './access-changes';
+export { withoutPrincipal, teamWithoutMember, type RemovedEntries } from './principal-removal';

@@ -40,6 +40,12 @@ export const MAX_TEAMS_PER_MEMBER = 100;
  */
 export const MAX_BULK_DOCUMENTS = 10_000;
 
+/**
+ * Most documents and teams naming one principal that `POST /az-principals-removal` considers in one transaction
+ * (beyond it: 409 naming the bound, nothing changed).
+ */
+export const MAX_REMOVAL_TARGETS = 10_000;
+
 const encoder = new TextEncoder();
 
 export function utf8Length(value: string): number {

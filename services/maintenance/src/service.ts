@@ -14,10 +14,12 @@ import { createDeletePermissions } from './commands/delete-permissions';
 import { createHierarchyQueries } from './commands/hierarchy-queries';
 import { createNamespaceListing } from './commands/namespaces';
 import { createBulkPermissions } from './commands/bulk-permissions';
+import { createPrincipalRemoval } from './commands/principal-removal';
 import { permissionsRoutes } from './routes/permissions';
 import { hierarchyRoutes } from './routes/hierarchy';
 import { namespacesRoutes } from './routes/namespaces';
 import { bulkRoutes } from './routes/bulk';
+import { principalRemovalRoutes } from './routes/principal-removal';
 
 export interface MaintenanceDeps {
   store: Store;
@@ -38,6 +40,7 @@ function createCommands(ctx: CommandContext) {
     queries: createHierarchyQueries(ctx),
     namespaces: createNamespaceListing(ctx),
     bulk: createBulkPermissions(ctx),
+    principalRemoval: createPrincipalRemoval(ctx),
   };
 }
 
@@ -60,6 +63,7 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   router.use(hierarchyRoutes(commands));
   router.use(namespacesRoutes(commands));
   router.use(bulkRoutes(commands));
+  router.use(principalRemovalRoutes(commands));
   router.use(explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }));
   // The explorer's page and assets are public; every action it takes goes through the API with the user's token.
   return {
