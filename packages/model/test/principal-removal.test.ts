@@ -61,7 +61,7 @@ describe('withoutPrincipal', () => {
           _subject: subject,
           _inheritsPermissionsOf: parents.filter((p) => p !== subject),
           _self: self,
-          _constraints: { wideningForbidden: widening, ...(issuers ? { validIssuers: issuers } : {}) },
+          _constraints: { wideningForbidden: widening, ...(issuers ? { validIssuers: [...issuers] } : {}) },
         }));
     fc.assert(
       fc.property(
