@@ -33,7 +33,16 @@ export interface BulkItemError {
   index: number;
   subject: string;
   msg: string;
+  /**
+   * Parents it names (anew) that have no document the caller may see: a client importing a file in chunks may send
+   * the document again once those parents are written.
+   */
+  missingParents?: string[];
+  /** The index of the refused document of the batch it inherits from (it was refused for that reason alone). */
+  dependsOn?: number;
 }
+
+type Refusal = Omit<BulkItemError, 'index' | 'subject'>;
 
 /** What a bulk write judges with, all loaded (and locked) before: judging reads nothing more. */
 export interface BulkContext {
@@ -85,14 +94,21 @@ export function* planBulk(candidates: readonly BulkCandidate[], context: BulkCon
   );
   const applied = new Map<string, PermissionsDocument>();
   const current: DocumentLookup = (subject) => applied.get(subject) ?? stored(subject);
-  const refused = new Map<number, string>();
+  const refused = new Map<number, Refusal>();
   for (const [position, cycle] of order.cycles) {
     const subject = candidates[position].document._subject;
     const others = cycle.filter((member) => member !== subject);
-    refused.set(
-      position,
-      `may not inherit from specified resources: may not add cycle to permissions inheritance: ${subject} would inherit from itself through ${others.join(', ')}`,
-    );
+    refused.set(position, {
+      msg: `may not inherit from specified resources: may not add cycle to permissions inheritance: ${subject} would inherit from itself through ${others.join(', ')}`,
+    });
+  }
+
+  /** The parents `document` names anew that have no document the caller may see (yet). */
+  function unseenParents(document: PermissionsDocument): string[] {
+    const before = stored(document._subject);
+    const kept = before ? parentsOf(before) : [];
+    const visibility = visibilityFor(current, caller);
+    return parentsOf(document).filter((parent) => !kept.includes(parent) && !mayKnowOf(visibility, parent));
   }
   const plan: BulkPlan = { errors: [], creates: [], updates: [], unchanged: [] };
 
@@ -135,19 +151,24 @@ export function* planBulk(candidates: readonly BulkCandidate[], context: BulkCon
     const blocking = order.dependsOn[position].find((dependency) => refused.has(dependency));
     if (blocking !== undefined) {
       const { index, document } = candidates[blocking];
-      refused.set(position, `not written: it inherits from ${document._subject} (index ${index}), which was refused`);
+      refused.set(position, {
+        msg: `not written: it inherits from ${document._subject} (index ${index}), which was refused`,
+        dependsOn: index,
+      });
       continue;
     }
+    const { document } = candidates[position];
     try {
-      judge(candidates[position].document);
+      judge(document);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      refused.set(position, messageOf(error));
+      const missing = unseenParents(document);
+      refused.set(position, { msg: messageOf(error), ...(missing.length > 0 ? { missingParents: missing } : {}) });
     }
   }
-  for (const [position, msg] of refused) {
+  for (const [position, refusal] of refused) {
     const { index, document } = candidates[position];
-    plan.errors.push({ index, subject: document._subject, msg });
+    plan.errors.push({ index, subject: document._subject, ...refusal });
   }
   plan.errors.sort((a, b) => a.index - b.index);
   return plan;
