@@ -42,7 +42,8 @@ export function documentTree(options: TreeOptions): TreeDocument[] {
   const documents: TreeDocument[] = [
     {
       _subject: options.root,
-      _self: { govern: [owner], read: [pick(principals)] },
+      // the owner reads everything: listing heirs (an export) needs `read`
+      _self: { govern: [owner], read: [owner, pick(principals)] },
       _permissionsHeirs: { add: [owner], remove: [owner] },
     },
   ];
@@ -68,7 +69,7 @@ export function documentTree(options: TreeOptions): TreeDocument[] {
     if (random() < 0.05) {
       // a veto below: only what this document grants (its governor keeps it repairable)
       document._constraints = { wideningForbidden: true };
-      document._self = { ...self, govern: [owner], read: [pick(principals)] };
+      document._self = { ...self, govern: [owner], read: [owner, pick(principals)] };
       document._permissionsHeirs = { add: [owner] };
     }
     if (random() < 0.1) document.notes = { read: [pick(principals)] };
