@@ -1,5 +1,5 @@
 import { createAuthorizer } from '@permissions/authorizer';
-import type { Logger, Service } from '@permissions/http-kit';
+import { apiRouter, type Logger, type Service } from '@permissions/http-kit';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
@@ -27,6 +27,6 @@ export function createTeamsService(deps: TeamsDeps): Service {
     now: deps.now ?? (() => new Date().toISOString()),
     newTeamUrl,
   };
-  const router = teamsRoutes({ create: createCreateTeam(ctx), teams: createTeamCommands(ctx) });
-  return { name: 'teams', router };
+  const api = teamsRoutes({ create: createCreateTeam(ctx), teams: createTeamCommands(ctx) });
+  return { name: 'teams', router: apiRouter(api), api };
 }

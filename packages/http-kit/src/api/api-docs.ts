@@ -1,0 +1,28 @@
+import type { Router } from 'express';
+import { API_DESCRIPTION } from './api-description';
+import type { ApiRoute } from './api-route';
+import { apiRouter } from './api-router';
+import { docsRoutes, DOCS_PUBLIC_PATHS } from './docs-routes';
+import { openApiDocument, type OpenApiDocument } from './openapi-document';
+import { PLATFORM_ROUTES } from './platform-routes';
+
+export interface ApiDocs {
+  /** Serves `/openapi.json`, `/docs` and its assets. */
+  router: Router;
+  /** Paths served without a token. */
+  publicPaths: string[];
+  /** Every route the process serves, as declared: the probes, these documents and the services' routes. */
+  routes: ApiRoute[];
+  /** The OpenAPI document (generated once, on first use). */
+  document(): OpenApiDocument;
+}
+
+/** The API documents of one process: the union of the declarations of the services it serves. */
+export function createApiDocs(title: string, serviceRoutes: readonly ApiRoute[]): ApiDocs {
+  let generated: OpenApiDocument | undefined;
+  const document = () =>
+    (generated ??= openApiDocument({ title, version: '1.0.0', description: API_DESCRIPTION }, routes));
+  const docs = docsRoutes(document);
+  const routes = [...PLATFORM_ROUTES, ...docs, ...serviceRoutes];
+  return { router: apiRouter(docs), publicPaths: DOCS_PUBLIC_PATHS, routes, document };
+}
