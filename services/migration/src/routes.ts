@@ -52,6 +52,7 @@ export function migrationRoutes(commands: MigrationCommands): ApiRoute[] {
       method: 'POST',
       path: `/az-permissions-migration/${name}`,
       matcher: new RegExp(`^/az-permissions-migration/${name}`),
+      prefixMatch: true,
       operationId,
       summary,
       description:
@@ -64,7 +65,7 @@ export function migrationRoutes(commands: MigrationCommands): ApiRoute[] {
         ...(commands.configured ? {} : { checkedByHandler: 'No legacy system is configured: every request is a 404.' }),
       },
       responses: {
-        200: { description: 'Imported', body: MigrationSummary, headers: ['X-Event-Sequence'] },
+        200: { description: 'Imported', body: MigrationSummary, optionalHeaders: ['X-Event-Sequence'] },
         403: { description: 'Not allowed to migrate', body: ErrorBody },
         404: { description: 'Not a resource of the legacy system, or none is configured', body: ErrorBody },
         409: { description: 'Already imported (first migration only)', body: ErrorBody },

@@ -19,6 +19,8 @@ export interface ApiResponseSpec {
   /** Media type of `body` (default `application/json`). */
   contentType?: string;
   headers?: ResponseHeaderName[];
+  /** Headers sent only sometimes (`X-Event-Sequence` when a write changed nothing is absent). */
+  optionalHeaders?: ResponseHeaderName[];
 }
 
 export interface ApiBodySpec<B extends z.ZodType> {
@@ -51,6 +53,8 @@ export interface RouteDeclaration<Q extends z.ZodType, H extends z.ZodType, B ex
   path: string;
   /** How express matches it when the path alone does not say (a pattern, a prefix match); default `path`. */
   matcher?: string | RegExp;
+  /** The path is matched as a prefix (`…/migration-request/anything`), as the original did. */
+  prefixMatch?: boolean;
   operationId: string;
   summary: string;
   /** Markdown; says what the original did differently, and the compatibility forms. */

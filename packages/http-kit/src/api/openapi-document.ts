@@ -55,7 +55,8 @@ function responsesOf(route: ApiRoute): ZodOpenApiResponsesObject {
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, spec] of Object.entries(all)) {
     const body = spec.body ?? (Number(status) >= 400 ? ErrorBody : undefined);
-    const headers = spec.headers ?? [];
+    const headers = [...(spec.headers ?? []), ...(spec.optionalHeaders ?? [])];
+    const optional = new Set(spec.optionalHeaders ?? []);
     responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
       description: spec.description,
       ...(body === undefined ? {} : { content: { [spec.contentType ?? 'application/json']: { schema: body } } }),
@@ -66,7 +67,9 @@ function responsesOf(route: ApiRoute): ZodOpenApiResponsesObject {
               Object.fromEntries(
                 headers.map((name) => [
                   name,
-                  RESPONSE_HEADERS[name].schema.meta({ description: RESPONSE_HEADERS[name].description }),
+                  (optional.has(name) ? RESPONSE_HEADERS[name].schema.optional() : RESPONSE_HEADERS[name].schema).meta({
+                    description: RESPONSE_HEADERS[name].description,
+                  }),
                 ]),
               ),
             ),
@@ -84,6 +87,7 @@ function operationOf(route: ApiRoute): ZodOpenApiOperationObject {
     tags: route.tags,
     security: auth === 'bearer' ? [{ bearer: [] }] : auth === 'events-signature' ? [{ eventsSignature: [] }] : [],
     responses: responsesOf(route),
+    ...(route.prefixMatch === true ? { 'x-prefix-match': true } : {}),
   };
   if (route.description !== undefined) operation.description = route.description;
   const params: ZodOpenApiOperationObject['requestParams'] = {};
