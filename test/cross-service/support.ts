@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
 import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
 import { contractEnv, startProcess, type ProcessKind, type ServiceProcess } from '@permissions/test-support/harness';
+import { createPermissionsClient, type ClientOptions, type PermissionsClient } from '@permissions/client';
 
 /**
  * What the cross-service tests share: one test database, the dev identity provider, and service processes started
@@ -24,6 +25,8 @@ export interface Cluster {
   ): Promise<ServiceProcess>;
   principal(who: User): string;
   token(who: User): Promise<string>;
+  /** @permissions/client for `who` (a fresh token per request) against the all-in-one or each service's process. */
+  client(who: User, baseUrl: ClientOptions['baseUrl'], options?: Partial<ClientOptions>): PermissionsClient;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,8 @@ export async function startCluster(): Promise<Cluster> {
     },
     principal: (who) => idp.principalOf(who),
     token: (who) => idp.tokenFor(who),
+    client: (who, baseUrl, options = {}) =>
+      createPermissionsClient({ baseUrl, token: () => idp.tokenFor(who), ...options }),
     async close() {
       await Promise.all(started.map((p) => p.stop()));
       await idp.close();
