@@ -57,6 +57,16 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       })(),
     );
 
+  program
+    .command('whoami')
+    .description('print the principal ({issuer}#{sub}) the token names, to put in documents')
+    .action(async () =>
+      run(async () => {
+        const context = ctx();
+        context.print({ principal: context.me() }, context.me());
+      })(),
+    );
+
   question(
     program
       .command('check')

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { runCli } from './cli';
 
 /** `pnpm permissions …`: results on stdout, everything else on stderr, the exit code for scripts. */
-async function readInput(path: string): Promise<string> {
-  if (path !== '-') return readFile(path, 'utf8');
+async function readInput(file: string): Promise<string> {
+  // `pnpm permissions` runs in the workspace root; a file is named relative to where the command was typed.
+  if (file !== '-') return readFile(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');

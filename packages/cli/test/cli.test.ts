@@ -34,7 +34,7 @@ async function cli(args: string[], options: { token?: string; files?: Record<str
 
 test('pnpm permissions --help lists every command and the exit codes', async () => {
   const { stdout } = await promisify(execFile)('pnpm', ['--silent', 'permissions', '--help'], { cwd: REPO });
-  for (const command of ['token', 'check', 'explain', 'get', 'put', 'patch', 'delete', 'import', 'export']) {
+  for (const command of ['token', 'whoami', 'check', 'explain', 'get', 'put', 'patch', 'delete', 'import', 'export']) {
     expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   }
   expect(stdout).toContain('Exit codes: 0 ok');
