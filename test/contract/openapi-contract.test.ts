@@ -23,11 +23,7 @@ function mounted(stack: Layer[], found: Array<{ matcher: string | RegExp; method
   return found;
 }
 
-const SAMPLE: Record<string, string> = {
-  '/docs/assets/{file}': '/docs/assets/init.js',
-  '/explorer/assets/{file}': '/explorer/assets/explorer.css',
-  '/az-tm-{id}': '/az-tm-probe',
-};
+const SAMPLE: Record<string, string> = { '/az-tm-{id}': '/az-tm-probe' };
 
 type Doc = { paths: Record<string, Record<string, { operationId: string }>>; components: Record<string, unknown> };
 

@@ -14,6 +14,8 @@ export interface Io {
   err(line: string): void;
   /** Whether stderr is a terminal (progress bar) or a pipe/file (plain lines). */
   interactive: boolean;
+  /** Where the progress bar is drawn when interactive (stderr). */
+  terminal?: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
   readFile(path: string): Promise<string>;
 }

@@ -10,7 +10,7 @@ export interface Progress {
 export function progress(io: Io, verb: string, total: number | undefined): Progress {
   if (io.interactive) {
     const bar = new SingleBar(
-      { format: `${verb} [{bar}] {value}/{total} {label}`, stream: process.stderr, hideCursor: true },
+      { format: `${verb} [{bar}] {value}/{total} {label}`, stream: io.terminal ?? process.stderr, hideCursor: true },
       Presets.shades_classic,
     );
     bar.start(total ?? 0, 0, { label: '' });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { subjectFor, useStack } from '@permissions/test-support/harness';
@@ -14,14 +15,18 @@ interface Run {
 }
 
 /** Runs the command line in process, against the test's services, with files given as a map. */
-async function cli(args: string[], options: { token?: string; files?: Record<string, string> } = {}): Promise<Run> {
+async function cli(
+  args: string[],
+  options: { token?: string; files?: Record<string, string>; terminal?: NodeJS.WritableStream } = {},
+): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   const { stack, tokens } = get();
   const code = await runCli(args, {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
-    interactive: false,
+    interactive: options.terminal !== undefined,
+    terminal: options.terminal,
     env: { PERMISSIONS_URL: stack.url, PERMISSIONS_TOKEN: options.token ?? tokens.alice },
     readFile: async (name) => {
       const text = options.files?.[name];
@@ -133,6 +138,21 @@ test('import (NDJSON, heirs before parents in the file) and export round-trip, p
   const broken = await cli(['import', 'bad.ndjson'], { files: { 'bad.ndjson': '{"_subject": "x"}\nnot json\n' } });
   expect(broken.code).toBe(2);
   expect(broken.err[0]).toContain('bad.ndjson:2: not JSON');
+});
+
+test('on a terminal, import draws a progress bar instead of printing lines', async () => {
+  const { p } = get();
+  const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+  let drawn = '';
+  terminal.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
+  const docs = [1, 2, 3].map((i) =>
+    JSON.stringify({ _subject: subjectFor(`cli-bar-${i}`), _self: { govern: [p.alice] } }),
+  );
+  const res = await cli(['import', 'bar.ndjson'], { files: { 'bar.ndjson': docs.join('\n') }, terminal });
+  expect(res.code).toBe(0);
+  expect(res.err).toEqual([]);
+  expect(drawn).toContain('importing [');
+  expect(drawn).toContain('3/3');
 });
 
 test('explain: the route is asked for, and a server without it says so (not found, 3)', async () => {

@@ -86,33 +86,38 @@ export function explorerRoutes(options: ExplorerOptions): ApiRoute[] {
         res.json({ devIdentity: options.devIdentity ?? null });
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/explorer/assets/{file}',
-      matcher: /^\/explorer\/assets\/explorer\.(js|css)$/,
-      operationId: 'getExplorerAsset',
-      summary: "The explorer's script and styles (`explorer.js`, `explorer.css`)",
-      tags,
-      auth: 'public',
-      query: z.looseObject({ v: z.string().optional().meta({ description: 'Content hash: cached for good' }) }),
-      responses: {
-        200: { description: 'The file', body: z.string(), contentType: 'application/octet-stream' },
-        304: { description: 'Not modified (`If-None-Match`)' },
-      },
-      handle: async ({ req, res }) => {
-        const file = (await current()).files.get(req.path.slice('/explorer/assets/'.length));
-        if (!file) throw new UnavailableError(`explorer asset ${req.path} is missing from the build`);
-        res.setHeader('ETag', file.etag);
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        // The page names each asset with its content hash: a version never changes under its URL.
-        res.setHeader('Cache-Control', req.query.v ? 'public, max-age=31536000, immutable' : 'no-cache');
-        if (req.headers['if-none-match'] === file.etag) {
-          res.status(304).end();
-          return;
-        }
-        res.type(file.type).send(file.body);
-      },
-    }),
+    ...(['explorer.js', 'explorer.css'] as const).map((name) =>
+      defineRoute({
+        method: 'GET',
+        path: `/explorer/assets/${name}`,
+        operationId: name === 'explorer.js' ? 'getExplorerScript' : 'getExplorerStyles',
+        summary: `The explorer's ${name === 'explorer.js' ? 'script' : 'styles'}`,
+        tags,
+        auth: 'public',
+        query: z.looseObject({ v: z.string().optional().meta({ description: 'Content hash: cached for good' }) }),
+        responses: {
+          200: {
+            description: 'The file',
+            body: z.string(),
+            contentType: name === 'explorer.js' ? 'text/javascript' : 'text/css',
+          },
+          304: { description: 'Not modified (`If-None-Match`)' },
+        },
+        handle: async ({ req, res }) => {
+          const file = (await current()).files.get(name);
+          if (!file) throw new UnavailableError(`explorer asset ${req.path} is missing from the build`);
+          res.setHeader('ETag', file.etag);
+          res.setHeader('X-Content-Type-Options', 'nosniff');
+          // The page names each asset with its content hash: a version never changes under its URL.
+          res.setHeader('Cache-Control', req.query.v ? 'public, max-age=31536000, immutable' : 'no-cache');
+          if (req.headers['if-none-match'] === file.etag) {
+            res.status(304).end();
+            return;
+          }
+          res.type(file.type).send(file.body);
+        },
+      }),
+    ),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { createAuthorizer } from '@permissions/authorizer';
 import { apiRouter, type Logger, type Service } from '@permissions/http-kit';
-import { explorerRoutes, EXPLORER_PUBLIC_PATHS } from '@permissions/explorer';
+import { explorerRoutes } from '@permissions/explorer';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
@@ -48,6 +48,7 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
     ...hierarchyRoutes(commands),
     ...explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }),
   ];
-  // The explorer's page and assets are public; every action it takes goes through the API with the user's token.
-  return { name: 'maintenance', router: apiRouter(api), api, selfAuthenticatedPaths: EXPLORER_PUBLIC_PATHS };
+  // The explorer's page and assets are declared public (no token); every action it takes goes through the API with
+  // the user's token.
+  return { name: 'maintenance', router: apiRouter(api), api };
 }

@@ -35,6 +35,7 @@ export interface ApiBodySpec<B extends z.ZodType> {
   checkedByHandler?: string;
 }
 
+/** What a handler gets: the request's own values, typed by the schemas that have just checked them. */
 export interface ApiInput<Q, H, B> {
   query: Q;
   headers: H;

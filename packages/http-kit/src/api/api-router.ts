@@ -19,14 +19,15 @@ function handlerOf(route: ApiRoute): Handler {
   const handle = route.handle;
   if (handle === undefined) throw new Error(`${route.method} ${route.path} has no handler to serve`);
   return async (req, res) => {
-    const query = route.query === undefined ? req.query : parseInput(route.query, req.query, 'query');
-    const headers = route.headers === undefined ? req.headers : parseInput(route.headers, req.headers, 'header');
+    // The schemas check; the handler gets the request's own values, not zod's copies: a copy would drop members
+    // (`__proto__`) that the model must see to refuse them, and commands take the body exactly as sent.
+    if (route.query !== undefined) parseInput(route.query, req.query, 'query');
+    if (route.headers !== undefined) parseInput(route.headers, req.headers, 'header');
     const bodySchema = bodySchemaFor(route, req);
-    let body: unknown = req.body;
-    if (bodySchema !== undefined && (req.body !== undefined || route.body?.required === true)) {
-      body = parseInput(bodySchema, req.body, 'body');
+    if (bodySchema !== undefined && (req.body !== undefined || route.body?.required !== false)) {
+      parseInput(bodySchema, req.body, 'body');
     }
-    await handle({ query, headers, body, req, res });
+    await handle({ query: req.query, headers: req.headers, body: req.body as unknown, req, res });
   };
 }
 

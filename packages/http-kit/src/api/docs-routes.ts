@@ -40,12 +40,6 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export const DOCS_PUBLIC_PATHS = [
-  '/openapi.json',
-  '/docs',
-  ...[...Object.keys(SWAGGER_FILES), 'init.js'].map((f) => `/docs/assets/${f}`),
-];
-
 interface Asset {
   type: string;
   body: Buffer;
@@ -139,22 +133,22 @@ export function docsRoutes(document: () => OpenApiDocument): ApiRoute[] {
         res.type('html').send(PAGE);
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/docs/assets/{file}',
-      matcher: /^\/docs\/assets\/(swagger-ui-bundle\.js|swagger-ui\.css|init\.js)$/,
-      operationId: 'getApiDocsAsset',
-      summary: "The page's script and styles",
-      tags,
-      auth: 'public',
-      responses: {
-        200: { description: 'The file', body: z.string(), contentType: 'application/octet-stream' },
-        304: { description: 'Not modified (`If-None-Match`)' },
-      },
-      handle: async ({ req, res }) => {
-        const file = await load(req.path.slice('/docs/assets/'.length));
-        send(res, req.headers['if-none-match'], file, 'public, max-age=3600');
-      },
-    }),
+    ...[...Object.entries(SWAGGER_FILES), ['init.js', 'application/javascript; charset=utf-8']].map(([name, type]) =>
+      defineRoute({
+        method: 'GET',
+        path: `/docs/assets/${name}`,
+        operationId: `getApiDocsAsset_${name.replace(/[^a-z]/gi, '_')}`,
+        summary: `The page's ${name}`,
+        tags,
+        auth: 'public',
+        responses: {
+          200: { description: 'The file', body: z.string(), contentType: type.split(';')[0] },
+          304: { description: 'Not modified (`If-None-Match`)' },
+        },
+        handle: async ({ req, res }) => {
+          send(res, req.headers['if-none-match'], await load(name), 'public, max-age=3600');
+        },
+      }),
+    ),
   ];
 }

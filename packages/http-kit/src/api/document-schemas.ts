@@ -26,9 +26,9 @@ export const ActionMap = z
   })
   .meta({ id: 'ActionMap', description: 'Action name → the principals allowed it (`{"read": ["…#alice"]}`)' });
 
-const nonEmptyParent = z.string().min(1);
 const parentsMessage =
   'invalid JSON: "_inheritsPermissionsOf" must be a non-empty string or an array of non-empty strings';
+const nonEmptyParent = z.string({ error: parentsMessage }).min(1, { error: parentsMessage });
 
 export const Constraints = z
   .strictObject(
