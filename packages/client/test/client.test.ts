@@ -248,3 +248,35 @@ describe('session consistency, retries and transports', () => {
     expect(doc).toMatchObject({ openapi: '3.1.0' });
   });
 });
+
+describe('more hierarchy queries', () => {
+  test('heirs details, resources shared with the caller and reached by a team', async () => {
+    const { p } = get();
+    const alice = clientOf('alice');
+    const bob = clientOf('bob');
+    const parent = subjectFor('client-more');
+    const child = subjectFor('client-more-child');
+    await alice.createDocument({
+      _subject: parent,
+      _self: { govern: [p.alice], read: [p.alice], update: [p.alice] },
+      _permissionsHeirs: { add: [p.alice], read: [p.alice] },
+    });
+    await alice.createDocument({
+      _subject: child,
+      _inheritsPermissionsOf: [parent],
+      _self: { read: [p.bob], admin: [p.alice] },
+    });
+    expect(await alice.heirsDetails(parent, ['_self'])).toEqual([
+      { self: child, _self: { read: [p.bob], admin: [p.alice] } },
+    ]);
+    expect(await bob.resourcesSharedWith(p.bob)).toContain(child);
+    const team = await alice.createTeam({
+      isA: 'Team',
+      members: [p.carol],
+      _permissions: { _self: { govern: [p.alice], read: [p.alice], update: [p.alice], delete: [p.alice] } },
+    });
+    const shared = subjectFor('client-team-shared');
+    await alice.createDocument({ _subject: shared, _self: { govern: [p.alice], read: [team.value.self] } });
+    expect(await alice.resourcesAccessibleByTeamMembers(team.value.self)).toContain(shared);
+  });
+});
