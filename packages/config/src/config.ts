@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   SPEEDUP: positive.default(1),
   LISTENER_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Read by createLogger before the configuration exists; checked here so that a typo is reported.
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   BODY_LIMIT: z
     .string()
     .default('1mb')

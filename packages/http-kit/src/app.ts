@@ -33,6 +33,12 @@ export function rawBodyOf(req: Request): Buffer | undefined {
 
 const JSON_CONTENT_TYPE = /json\s*(;.*)?$/i;
 
+/**
+ * Requests that only machines care about are logged at debug: probes, metrics scrapes and the signed event
+ * broadcasts between services (one per write per runtime). Everything else gets one info line.
+ */
+const ROUTINE_PATHS = new Set(['/health', '/ready', '/metrics', '/az-events']);
+
 function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
@@ -54,12 +60,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
     req.headers['x-request-id'] = reqId;
     res.setHeader('x-request-id', reqId);
     const started = process.hrtime.bigint();
+    const level = ROUTINE_PATHS.has(req.path) ? 'debug' : 'info';
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ service: name, method: req.method, status: String(res.statusCode) }, seconds);
-      log.info(
-        { reqId, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
-        'request',
+      if (!log.isLevelEnabled(level)) return;
+      const ms = Math.round(seconds * 1e4) / 10;
+      log[level](
+        { reqId, method: req.method, url: req.originalUrl, status: res.statusCode, ms },
+        `${req.method} ${req.originalUrl} ${res.statusCode} ${ms} ms`,
       );
     });
     next();

@@ -60,6 +60,10 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof MethodNotAllowedError) {
     return { status: 405, body: { msg: err.message, ...err.details }, headers: { Allow: err.allow.join(', ') } };
   }
+  if (err instanceof TooManyRequestsError && typeof err.details.retryAfter === 'number') {
+    const headers = { 'Retry-After': String(err.details.retryAfter) };
+    return { status: 429, body: { msg: err.message, ...err.details }, headers };
+  }
   if (err instanceof AppError) return { status: statusOf(err), body: { msg: err.message, ...err.details } };
   const lib = (typeof err === 'object' && err !== null ? err : {}) as LibraryError;
   switch (lib.type) {
@@ -85,9 +89,20 @@ export function toHttpError(err: unknown): HttpError {
   return { status: 500, body: { msg: 'internal error' } };
 }
 
+/**
+ * How a failed request is logged. A 4xx is the client's doing: its request line says enough. A 503 we answer on
+ * purpose (an `AppError`: `atLeast` not reached in time, a dependency named in the message) is logged as a warning
+ * with its message and no stack. Anything else is a failure of ours: an error, with the stack.
+ */
+export function logRequestFailure(log: Logger, err: unknown, status: number, reqId: unknown): void {
+  if (status < 500) return;
+  if (err instanceof AppError && status !== 500) log.warn({ reqId, status, reason: err.message }, 'request refused');
+  else log.error({ err, reqId }, 'request failed');
+}
+
 export function sendError(err: unknown, req: Request, res: Response, log: Logger): void {
   const mapped = toHttpError(err);
-  if (mapped.status >= 500) log.error({ err, reqId: req.headers['x-request-id'] }, 'request failed');
+  logRequestFailure(log, err, mapped.status, req.headers['x-request-id']);
   if (res.headersSent) {
     res.destroy();
     return;

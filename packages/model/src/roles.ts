@@ -1,7 +1,7 @@
 import { isPlainObject, ownValue, unique } from './plain-data';
 import { actorsOf } from './principals';
 import type { BaseFilter } from './role-reach';
-import type { Caller, Roles, TeamWithId } from './types';
+import type { Caller, Roles, Team, TeamWithId } from './types';
 
 const EVERY_BASE: BaseFilter = () => true;
 
@@ -69,14 +69,15 @@ export function patternMatches(pattern: string, rest: string): boolean {
 /** The decisive match of one team's roles for `resource`, if any; bases `applies` refuses are skipped. */
 export function matchTeamRoles(
   teamId: string,
-  roles: unknown,
+  team: Team,
   resource: string,
   applies: BaseFilter = EVERY_BASE,
 ): RoleMatch | undefined {
+  const roles = ownValue(team, 'roles');
   if (!isPlainObject(roles)) return undefined;
   for (const [base, patterns] of Object.entries(roles as Roles)) {
     const rest = restAfterBase(base, resource);
-    if (rest === undefined || !isPlainObject(patterns) || !applies(base)) continue;
+    if (rest === undefined || !isPlainObject(patterns) || !applies(base, team)) continue;
     const candidates = Object.keys(patterns).filter((pattern) => pattern.startsWith('/'));
     const pattern = sortPatterns(candidates).find((candidate) => patternMatches(candidate, rest));
     if (pattern === undefined) continue;
@@ -99,7 +100,7 @@ export function roleMatches(
 ): RoleMatch[] {
   const matches: RoleMatch[] = [];
   for (const { id, team } of teams) {
-    const match = matchTeamRoles(id, ownValue(team, 'roles'), resource, applies);
+    const match = matchTeamRoles(id, team, resource, applies);
     if (match !== undefined) matches.push(match);
   }
   return matches;

@@ -1,4 +1,5 @@
 import { createAuthorizer } from '@permissions/authorizer';
+import { servicesClientPrincipals } from '@permissions/model';
 import { apiRouter, type Logger, type Service } from '@permissions/http-kit';
 import { explorerRoutes } from '@permissions/explorer';
 import type { PrincipalNormaliser } from '@permissions/auth';
@@ -10,8 +11,10 @@ import { createReadPermissions } from './commands/read-permissions';
 import { createPatchPermissions } from './commands/patch-permissions';
 import { createDeletePermissions } from './commands/delete-permissions';
 import { createHierarchyQueries } from './commands/hierarchy-queries';
+import { createNamespaceListing } from './commands/namespaces';
 import { permissionsRoutes } from './routes/permissions';
 import { hierarchyRoutes } from './routes/hierarchy';
+import { namespacesRoutes } from './routes/namespaces';
 
 export interface MaintenanceDeps {
   store: Store;
@@ -30,6 +33,7 @@ function createCommands(ctx: CommandContext) {
     patch: createPatchPermissions(ctx),
     delete: createDeletePermissions(ctx),
     queries: createHierarchyQueries(ctx),
+    namespaces: createNamespaceListing(ctx),
   };
 }
 
@@ -38,6 +42,10 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   const ctx: CommandContext = {
     store: deps.store,
     authorizer: createAuthorizer(deps.store, 'maintenance'),
+    authority: {
+      servicesClients: servicesClientPrincipals(deps.config.authIssuers, deps.config.clientId),
+      legacyRbacUrl: deps.config.legacyRbacUrl,
+    },
     normaliser: deps.normaliser,
     log: deps.log,
     now: deps.now ?? (() => new Date().toISOString()),
@@ -46,6 +54,7 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   const api = [
     ...permissionsRoutes(commands),
     ...hierarchyRoutes(commands),
+    ...namespacesRoutes(commands),
     ...explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }),
   ];
   // The explorer's page and assets are declared public (no token); every action it takes goes through the API with

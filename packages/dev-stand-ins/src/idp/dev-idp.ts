@@ -6,7 +6,7 @@ import { DEFAULT_CLIENTS, DEFAULT_USERS, type DevClient, type DevUser } from './
 import { idsRoutes } from './ids-routes';
 import type { IdpState, MintOptions } from './idp-state';
 import { oauthRoutes } from './oauth-routes';
-import { createKeyRing, type SigningAlg } from './signing-keys';
+import { createKeyRing, type SigningAlg, type StoredSigningKey } from './signing-keys';
 
 export interface DevIdpOptions {
   /** 0 (default) picks a free port. */
@@ -17,6 +17,8 @@ export interface DevIdpOptions {
   /** Put into every minted token as `aud` (for services run with AUTH_AUDIENCE). */
   audience?: string;
   tokenLifetimeSeconds?: number;
+  /** Private keys of an earlier run (see `exportSigningKeys`): tokens it issued stay valid. Default: new keys. */
+  signingKeys?: readonly StoredSigningKey[];
 }
 
 export interface DevIdp {
@@ -37,6 +39,8 @@ export interface DevIdp {
   mint(claims: JWTPayload, options?: MintOptions): Promise<string>;
   /** New signing keys (new kids) become current; the old ones stay published. */
   rotateKeys(): Promise<Record<SigningAlg, string>>;
+  /** The current private signing keys, to start a later provider that keeps honouring today's tokens. */
+  exportSigningKeys(): Promise<StoredSigningKey[]>;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   const host = options.host ?? '127.0.0.1';
   const users = options.users ?? DEFAULT_USERS;
   const clients = options.clients ?? DEFAULT_CLIENTS;
-  const keys = await createKeyRing();
+  const keys = await createKeyRing(options.signingKeys);
   const requests: Array<{ method: string; path: string }> = [];
   const app = express();
   app.disable('x-powered-by');
@@ -112,6 +116,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     },
     mint: (claims, mintOptions) => state.mint(claims, mintOptions),
     rotateKeys: () => keys.rotate(),
+    exportSigningKeys: () => keys.exportCurrent(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -10,7 +10,8 @@ export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type ApiAuth = 'bearer' | 'public' | 'events-signature';
 
 /** Response headers the API sets, each described once (see `RESPONSE_HEADERS`). */
-export type ResponseHeaderName = 'ETag' | 'X-Event-Sequence' | 'Location' | 'Content-Location' | 'Allow';
+export type ResponseHeaderName =
+  'ETag' | 'X-Event-Sequence' | 'Location' | 'Content-Location' | 'Allow' | 'Retry-After';
 
 export interface ApiResponseSpec {
   description: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ResponseHeaderName } from './api-route';
+import type { ApiResponseSpec, ResponseHeaderName } from './api-route';
 
 /** Every error answer: `{"msg": …}`, sometimes with more members naming what was refused (reference §4). */
 export const ErrorBody = z
@@ -31,7 +31,22 @@ export const RESPONSE_HEADERS: Record<ResponseHeaderName, { description: string;
   },
   'Content-Location': { description: 'The request URL.', schema: z.string() },
   Allow: { description: 'The methods this path accepts.', schema: z.string() },
+  'Retry-After': { description: 'Seconds to wait before asking again.', schema: z.string().regex(/^\d+$/) },
 };
+
+/**
+ * The 429 of a route that looks e-mails or ids up at an issuer (a body naming principals): each principal may find
+ * only so many of them unknown (throttled, so that guessing who has an account is slow).
+ */
+export const LOOKUPS_THROTTLED = {
+  429: {
+    description:
+      'Too many unknown e-mails or ids looked up by this caller (`msg` names the bound; `limit`, `burst`, ' +
+      '`retryAfter` in seconds)',
+    body: ErrorBody,
+    headers: ['Retry-After'],
+  },
+} satisfies Record<number, ApiResponseSpec>;
 
 /** A string query parameter given at most once. */
 export const queryString = (description: string) => z.string().optional().meta({ description });

@@ -58,6 +58,13 @@ export const Metadata = z
     modifier: z.string().optional(),
     modified: z.string().optional(),
     sharedWith: z.array(z.string()).optional(),
+    incarnation: z.number().optional().meta({
+      description: 'Which creation of this subject the document is: a role is bound to the one it was granted on',
+    }),
+    namespace: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Set on a namespace: a document a governor of `/` created with no parent but `/`' }),
   })
   .meta({ id: 'Metadata', description: 'Set by the server (what a client sends here is discarded)' });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ErrorBody,
+  LOOKUPS_THROTTLED,
   PATCH_CONTENT,
   PermissionsDocument,
   defineRoute,
@@ -31,7 +32,14 @@ const Created = PermissionsDocument.extend({
   scopes: z.array(z.string()).optional().meta({ description: 'The documents whose rules decided this write' }),
 });
 const Deleted = PermissionsDocument.extend({
-  _cascaded: z.array(z.string()).optional().meta({ description: 'Heirs deleted with it (`cascade=true`)' }),
+  _cascaded: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'Heirs the caller governs, deleted with it (`cascade=true`)' }),
+  _detached: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'Heirs the caller does not govern, detached from it instead (`cascade=true`)' }),
 });
 
 /** `/az-permissions`: create, read, patch and delete permissions documents (reference §7.1–§7.4). */
@@ -44,7 +52,10 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
       summary: 'Create the permissions document of a resource',
       description:
         'Needs `create` on property `az-permissions` of `/` (for the trusted client of `X-Client-Authorization` when ' +
-        'given, else for the user), and `_permissionsHeirs.add` on every parent. E-mail principals are turned into ids.',
+        'given, else for the user), and `_permissionsHeirs.add` on every parent. E-mail principals are turned into ids. ' +
+        "Where a document may be created: inside a namespace it must inherit from it; a team's URL holds only its " +
+        "team's own document; under a legacy org only the migration writes the org's document. A document that a " +
+        'governor of `/` creates with no parent but `/` is a namespace (`_metadata.namespace`).',
       tags,
       body: { content: { 'application/json': PermissionsDocument } },
       responses: {
@@ -53,8 +64,12 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
           body: Created,
           headers: ['ETag', 'X-Event-Sequence', 'Location'],
         },
-        403: { description: 'Not allowed to create, or to inherit from a parent', body: ErrorBody },
+        403: {
+          description: 'Not allowed to create, to inherit from a parent, or to create the document there',
+          body: ErrorBody,
+        },
         409: { description: 'A document for this subject exists already', body: ErrorBody },
+        ...LOOKUPS_THROTTLED,
       },
       handle: async ({ body, res }) => {
         const created = await commands.create.execute({ body, requester: requesterOf(res) });
@@ -105,6 +120,7 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
         404: { description: 'No document (or one the caller may not know of)', body: ErrorBody },
         409: { description: 'The change conflicts with the stored state (a cycle, a heir)', body: ErrorBody },
         412: { description: '`If-Match` missing or not the current ETag', body: ErrorBody },
+        ...LOOKUPS_THROTTLED,
       },
       handle: async ({ req, res }) => {
         const subject = subjectFromQuery(req);
@@ -127,9 +143,11 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
       summary: 'Delete the permissions document of a resource',
       description:
         'Needs `_self.govern`. A document other documents inherit from is refused (409, naming the heirs) unless ' +
-        '`cascade=true` (with `?subject=`), which deletes it and every heir the caller governs in one transaction.',
+        '`cascade=true` (with `?subject=`), which deletes it and every heir the caller governs and detaches every ' +
+        'other heir from it, in one transaction: a governor can always delete what he governs. A governor of `/` ' +
+        'may delete a namespace he does not govern, ending every role granted on it.',
       tags,
-      query: subjectQuery('subject', SUBJECT, { cascade: queryFlag('Also delete every heir (needs `subject=`)') }),
+      query: subjectQuery('subject', SUBJECT, { cascade: queryFlag('Delete or detach every heir (needs `subject=`)') }),
       responses: {
         200: { description: 'The deleted document', body: Deleted, headers: ['ETag', 'X-Event-Sequence'] },
         403: { description: 'Not allowed', body: ErrorBody },
@@ -144,11 +162,11 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
           requester: requesterOf(res),
         });
         setWriteHeaders(res, { seq: outcome.seq, etagSeq: outcome.deleted.seq });
-        res.json(
-          outcome.cascaded.length > 0
-            ? { ...outcome.deleted.document, _cascaded: outcome.cascaded }
-            : outcome.deleted.document,
-        );
+        res.json({
+          ...outcome.deleted.document,
+          ...(outcome.cascaded.length > 0 ? { _cascaded: outcome.cascaded } : {}),
+          ...(outcome.detached.length > 0 ? { _detached: outcome.detached } : {}),
+        });
       },
     }),
   ];

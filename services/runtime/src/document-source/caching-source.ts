@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { parentsOf, type DocumentLookup, type PermissionsDocument } from '@permissions/model';
+import { forEvaluation, parentsOf, type DocumentLookup, type PermissionsDocument } from '@permissions/model';
 import type { AncestorLoader, DocumentSource, SubjectEntry } from './types';
 import { createInvalidationGuard } from './invalidation-guard';
 import { createSingleFlight } from './single-flight';
@@ -15,8 +15,7 @@ export interface CachingSourceOptions {
 
 /** Frozen so that no caller can change what other requests will read. */
 function freeze(document: PermissionsDocument): PermissionsDocument {
-  const { _metadata: _ignored, ...rest } = document; // the engine never reads _metadata; drop its memory
-  return deepFreeze(rest) as PermissionsDocument;
+  return deepFreeze(forEvaluation(document)); // only the _metadata the engine reads: drop the rest's memory
 }
 
 function deepFreeze<T>(value: T): T {

@@ -6,7 +6,15 @@ import {
   UnsupportedMediaTypeError,
   UnavailableError,
 } from '@permissions/model';
-import { headerSafe, internalise, requestIdOf, toHttpError, type Logger, type Metrics } from '@permissions/http-kit';
+import {
+  headerSafe,
+  internalise,
+  logRequestFailure,
+  requestIdOf,
+  toHttpError,
+  type Logger,
+  type Metrics,
+} from '@permissions/http-kit';
 import { authenticate, authenticatedFromCache, type TokenVerifier } from '@permissions/auth';
 import type { Answerer } from '../questions/answerer';
 import { parseQuestion, rawFromJsonBody, rawFromSearchParams, type Question } from '../questions/parse-question';
@@ -62,7 +70,7 @@ export function createFastDispatcher(deps: FastDispatcherDeps) {
       .then((answer) => send(res, 200, answer, reqId, url))
       .catch((err: unknown) => {
         const mapped = toHttpError(err);
-        if (mapped.status >= 500) log.error({ err, reqId }, 'question failed');
+        logRequestFailure(log, err, mapped.status, reqId);
         if (mapped.status >= 500) mapped.body.requestId = reqId;
         send(res, mapped.status, mapped.body, reqId, url, mapped.headers);
       })

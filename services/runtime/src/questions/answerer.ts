@@ -7,11 +7,14 @@ import {
   combineAll,
   isAllowed,
   isAllowedByDocuments,
+  namespaceCandidates,
+  overlayLookups,
   parentsOf,
   roleActions,
   roleDecision,
   type Answer,
   type Caller,
+  type DocumentLookup,
   type TeamWithId,
 } from '@permissions/model';
 import type { DocumentSource } from '../document-source/types';
@@ -33,6 +36,16 @@ export interface IsAllowedResult {
   resources: string[];
   answers: Answer[];
   scopes: string[][];
+}
+
+/**
+ * The resources' documents and ancestors and, for those without a document, where their nearest namespace may be
+ * (CONTRACT §4.8: only its roles decide for them): a second load, only when some resource has no document.
+ */
+async function loadForDecision(documents: DocumentSource, resources: string[]): Promise<DocumentLookup> {
+  const lookup = await documents.load(resources);
+  const candidates = namespaceCandidates(lookup, resources);
+  return candidates.length === 0 ? lookup : overlayLookups(lookup, await documents.load(candidates));
 }
 
 /** Answers the runtime's questions from the cached sources with the pure engine, remembering answers. */
@@ -72,7 +85,7 @@ export function createAnswerer(documents: DocumentSource, actors: ActorsSource, 
     // then include (the import's events have invalidated them by the time the load returns).
     // The roles-only routes load documents too: a base's roles reach only resources without a document or whose
     // document inherits from the base's (basesReaching), or a base someone else governs would cover them.
-    const lookup = await documents.load(resources);
+    const lookup = await loadForDecision(documents, resources);
     const { caller, teamsWithRoles } = await callerOf(principal);
     for (let i = 0; i < resources.length; i++) {
       const resource = resources[i];
@@ -110,7 +123,7 @@ export function createAnswerer(documents: DocumentSource, actors: ActorsSource, 
     async allowedActions(asked: Asked, evidence: Evidence): Promise<string[]> {
       const resource = asked.resources[0];
       // Documents before teams, as in answersFor: the load may import the resource's legacy org.
-      const lookup = await documents.load([resource]);
+      const lookup = await loadForDecision(documents, [resource]);
       const { caller, teamsWithRoles } = await callerOf(asked.principal);
       if (evidence === 'roles') {
         return asked.property === '_self' ? roleActions(teamsWithRoles, resource, basesReaching(lookup, resource)) : [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MISSING_PERMISSIONS } from '../commands/create-team';
 
 /**
  * A team as created and as answered (reference §3.3, §8). The messages are the model's (validate-team), word for
@@ -36,7 +37,7 @@ const Roles = z
     id: 'TeamRoles',
     description:
       'Base URL → path pattern (starting with `/`, `*` matches one segment) → actions the members may take on ' +
-      'resources under the base. Only bases the caller governs (CONTRACT §4).',
+      'resources under the base. Only bases whose document the caller governs (CONTRACT §4.8).',
   });
 
 const members = z
@@ -65,7 +66,7 @@ export const NewTeam = z
           {
             error: (iss) =>
               iss.input === undefined || iss.input === null
-                ? 'may not set null permissions'
+                ? MISSING_PERMISSIONS
                 : '_permissions must be a permissions document (a JSON object)',
           },
         )
@@ -85,9 +86,50 @@ export const TeamRepresentation = z
     self: z.string().meta({ description: 'The team: `/az-tm-{id}`' }),
     _permissions: z.string().meta({ description: "Where the team's permissions document is" }),
     _permissionsHeirs: z.string(),
+    rolesGrantedOn: z
+      .record(z.string(), z.number())
+      .optional()
+      .meta({
+        description:
+          "Set by the server: for each role base, the incarnation of the base's document the roles were granted on " +
+          "(they decide only while that document is the base's)",
+      }),
   })
   .meta({ id: 'Team', description: 'A team, with the links to its permissions' });
 
 export const TeamList = z
   .object({ self: z.string(), contents: z.array(z.string()) })
   .meta({ id: 'TeamList', description: 'The teams a principal is a member of (their URLs)' });
+
+export const TeamLeft = z
+  .object({ team: z.string(), left: z.string() })
+  .meta({ id: 'TeamLeft', description: 'The team, and the principal who left it' });
+
+const RoleGrant = z
+  .object({
+    team: z.string().meta({ description: 'The team: `/az-tm-{id}`' }),
+    name: z.string().optional(),
+    members: z.array(z.string()),
+    roles: Roles,
+    grantedOn: z
+      .number()
+      .optional()
+      .meta({ description: "The incarnation of the base's document they were granted on" }),
+    live: z.boolean().meta({ description: "Whether that document is still the base's: only then do they decide" }),
+  })
+  .meta({ id: 'RoleGrant' });
+
+export const RoleGrants = z
+  .object({
+    base: z.string().meta({ description: 'The base, without trailing slashes' }),
+    document: z
+      .object({
+        incarnation: z.number().optional(),
+        namespace: z.boolean(),
+        governors: z.array(z.string()),
+      })
+      .nullable()
+      .meta({ description: "The base's document now; null when it has none (every role on it is dead)" }),
+    teams: z.array(RoleGrant),
+  })
+  .meta({ id: 'RoleGrants', description: 'Who holds roles on a base' });

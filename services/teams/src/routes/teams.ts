@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import {
   ErrorBody,
+  LOOKUPS_THROTTLED,
   PATCH_CONTENT,
   defineRoute,
+  flagSet,
   ifMatchHeader,
+  queryFlag,
   requesterOf,
   setContentLocation,
   setWriteHeaders,
@@ -12,22 +16,27 @@ import {
 } from '@permissions/http-kit';
 import type { createCreateTeam } from '../commands/create-team';
 import type { createTeamCommands } from '../commands/team-commands';
+import type { createRoleGrants } from '../commands/role-grants';
 import { representTeam } from '../commands/team-representation';
-import { NewTeam, TeamList, TeamRepresentation } from './team-schemas';
+import { roleGrantsRoutes } from './role-grants';
+import { NewTeam, TeamLeft, TeamList, TeamRepresentation } from './team-schemas';
 
 export interface TeamsCommands {
   create: ReturnType<typeof createCreateTeam>;
   teams: ReturnType<typeof createTeamCommands>;
+  roleGrants: ReturnType<typeof createRoleGrants>;
 }
 
 const tags = ['Teams'];
 const TEAM = /^\/az-tm-[^/]+$/;
+const MEMBERSHIP_BOUND =
+  'A member would be put in more teams by others than MAX_TEAMS_PER_MEMBER (100) allows (`msg` names the bound)';
 const refused = {
   403: { description: 'Not allowed', body: ErrorBody },
   404: { description: 'No such team (or one the caller may not know of)', body: ErrorBody },
 };
 
-/** `/az-teams` and `/az-tm-{id}` (reference §8). */
+/** `/az-teams`, `/az-tm-{id}` (reference §8), leaving a team, and `/az-roles` (role-grants.ts). */
 export function teamsRoutes(commands: TeamsCommands): ApiRoute[] {
   return [
     defineRoute({
@@ -37,12 +46,16 @@ export function teamsRoutes(commands: TeamsCommands): ApiRoute[] {
       summary: 'Create a team, with its own permissions document',
       description:
         'Needs `create` on property `az-teams` of `/`, and the rules of creating its permissions document. `roles` may ' +
-        'name only bases the caller governs.',
+        'name only bases whose document the caller governs (a base without a document is a 400): they are bound to ' +
+        'that document (`rolesGrantedOn`) and end when it is deleted. Others may put a principal in at most ' +
+        'MAX_TEAMS_PER_MEMBER teams.',
       tags,
       body: { content: { 'application/json': NewTeam } },
       responses: {
         201: { description: 'Created', body: TeamRepresentation, headers: ['ETag', 'X-Event-Sequence', 'Location'] },
         403: { description: 'Not allowed', body: ErrorBody },
+        409: { description: MEMBERSHIP_BOUND, body: ErrorBody },
+        ...LOOKUPS_THROTTLED,
       },
       handle: async ({ body, res }) => {
         const created = await commands.create.execute({ body, requester: requesterOf(res) });
@@ -94,14 +107,18 @@ export function teamsRoutes(commands: TeamsCommands): ApiRoute[] {
       matcher: TEAM,
       operationId: 'patchTeam',
       summary: 'Change a team',
-      description: 'Needs `_self.update` on the team; `If-Match` is checked before the patch is applied.',
+      description:
+        'Needs `_self.update` on the team, except for a member whose only change is removing himself; `If-Match` is ' +
+        'checked before the patch is applied. New roles are granted as on create.',
       tags,
       headers: ifMatchHeader,
       body: { content: PATCH_CONTENT },
       responses: {
         200: { description: 'The patched team', body: TeamRepresentation, headers: ['ETag', 'X-Event-Sequence'] },
         ...refused,
+        409: { description: MEMBERSHIP_BOUND, body: ErrorBody },
         412: { description: '`If-Match` missing or not the current ETag', body: ErrorBody },
+        ...LOOKUPS_THROTTLED,
       },
       handle: async ({ req, res }) => {
         const patched = await commands.teams.patch({
@@ -122,18 +139,47 @@ export function teamsRoutes(commands: TeamsCommands): ApiRoute[] {
       matcher: TEAM,
       operationId: 'deleteTeam',
       summary: 'Delete a team and its permissions document',
-      description: 'Needs `_self.delete` on the team.',
+      description:
+        "Needs `_self.delete` on the team. While documents inherit from the team's document the delete is refused " +
+        '(409, naming the heirs) unless `cascade=true`: then each of them is detached from it (one left with neither ' +
+        'parent nor governor inherits from `/`), so that whoever may delete a team always can.',
       tags,
+      query: z.looseObject({ cascade: queryFlag("Detach the documents inheriting from the team's document") }),
       responses: {
         200: { description: 'The deleted team', body: TeamRepresentation, headers: ['ETag', 'X-Event-Sequence'] },
         ...refused,
-        409: { description: 'The team is still in use', body: ErrorBody },
+        409: { description: "Documents still inherit from the team's document", body: ErrorBody },
       },
-      handle: async ({ req, res }) => {
-        const outcome = await commands.teams.delete(req.path, requesterOf(res));
+      handle: async ({ query, req, res }) => {
+        const outcome = await commands.teams.delete(req.path, requesterOf(res), flagSet(query.cascade));
         setWriteHeaders(res, { seq: outcome.seq, etagSeq: outcome.deleted.seq });
         res.json(representTeam(outcome.deleted.id, outcome.deleted.team));
       },
     }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/az-tm-{id}/members',
+      matcher: /^\/az-tm-[^/]+\/members$/,
+      operationId: 'leaveTeam',
+      summary: 'Leave a team',
+      description:
+        'A member removes himself from a team, which he may always do, even when he may not read it; only the ' +
+        'principal himself may ask (a user token). The answer says no more about the team than that he left it.',
+      tags,
+      query: subjectQuery('principal', 'The member who leaves: the caller.'),
+      responses: {
+        200: { description: 'Left', body: TeamLeft, headers: ['X-Event-Sequence'] },
+        403: { description: 'Not the caller himself', body: ErrorBody },
+        404: { description: 'Not a member of this team (or no such team)', body: ErrorBody },
+      },
+      handle: async ({ req, res }) => {
+        const id = req.path.slice(0, -'/members'.length);
+        const principal = subjectFromQuery(req, ['principal']);
+        const outcome = await commands.teams.leave(id, principal, requesterOf(res));
+        setWriteHeaders(res, { seq: outcome.seq });
+        res.json({ team: id, left: principal });
+      },
+    }),
+    ...roleGrantsRoutes(commands.roleGrants),
   ];
 }
