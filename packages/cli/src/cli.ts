@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { contextOf, type Context, type GlobalOptions, type Io } from './context';
 import { deleteCommand, getCommand, patchCommand, putCommand } from './document-commands';
-import { defaultIssuer, devToken } from './dev-token';
+import { devToken } from './dev-token';
 import { EXIT, exitCodeOf } from './exit-codes';
 import { checkCommand, explainCommand, type CheckOptions } from './question-commands';
 import { exportCommand, importCommand } from './transfer-commands';
@@ -50,10 +50,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .command('token')
     .description('print a token of the development identity provider (pnpm start) for a user')
     .argument('<name>', 'alice, bob, carol or dave')
-    .option('--issuer <url>', 'the development identity provider (default DEV_IDP_ISSUER or http://127.0.0.1:3299)')
-    .action(async (name: string, options: { issuer?: string }) =>
+    .option('--data-dir <dir>', 'the data directory of pnpm start (default DATA_DIR, else .data in the checkout)')
+    .action(async (name: string, options: { dataDir?: string }) =>
       run(async () => {
-        io.out(await devToken(name, options.issuer ?? defaultIssuer(io.env)));
+        io.out(await devToken(name, options.dataDir, io.env));
       })(),
     );
 

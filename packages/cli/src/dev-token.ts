@@ -1,38 +1,18 @@
-import { DEFAULT_IDP_PORT, DEFAULT_USERS } from '@permissions/dev-stand-ins/idp';
+import { DevTokenError, requestDevToken } from '@permissions/dev-stand-ins/idp';
+import { dataDirOf } from '@permissions/launcher/data-dir';
 import { UsageError } from './exit-codes';
 
 /**
- * A token of the development identity provider that `pnpm start` runs, for one of its users (password grant; the
- * passwords of the development users are their names). The issuer is `--issuer`, else DEV_IDP_ISSUER, else the
- * provider's default port on this machine.
+ * A token for one user of the development identity provider that `pnpm start` runs, asked exactly as `pnpm token`
+ * asks it: at the issuer kept in the data directory (`--data-dir`, else DATA_DIR, else `.data` in the checkout), and
+ * checked to be signed with that directory's keys. An unknown user is a usage error; a provider that is not running
+ * (or not this directory's) is the service being unavailable.
  */
-export async function devToken(username: string, issuer: string): Promise<string> {
-  const user = DEFAULT_USERS.find((u) => u.username === username);
-  if (!user) {
-    throw new UsageError(
-      `no development user named "${username}": the users are ${DEFAULT_USERS.map((u) => u.username).join(', ')}`,
-    );
-  }
-  let res: Response;
+export async function devToken(username: string, dataDir: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   try {
-    res = await fetch(`${issuer.replace(/\/+$/, '')}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', username: user.username, password: user.password }),
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    throw new Error(
-      `the development identity provider ${issuer} does not answer: start the services with \`pnpm start\``,
-    );
+    return await requestDevToken({ dataDir: dataDirOf(dataDir === undefined ? env : { DATA_DIR: dataDir }), username });
+  } catch (err) {
+    if (err instanceof DevTokenError && err.problem === 'unknown-user') throw new UsageError(err.message);
+    throw err;
   }
-  const body = (await res.json().catch(() => ({}))) as { access_token?: unknown };
-  if (!res.ok || typeof body.access_token !== 'string') {
-    throw new Error(`${issuer} gave no token for ${username} (HTTP ${res.status})`);
-  }
-  return body.access_token;
-}
-
-export function defaultIssuer(env: NodeJS.ProcessEnv): string {
-  return env.DEV_IDP_ISSUER ?? `http://127.0.0.1:${env.DEV_IDP_PORT ?? DEFAULT_IDP_PORT}`;
 }

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { subjectFor, useStack } from '@permissions/test-support/harness';
 import { runCli } from '@permissions/cli';
+import { startDevIdp, writeDevIdentity } from '@permissions/dev-stand-ins/idp';
 
 const get = useStack();
 const REPO = path.resolve(__dirname, '../../..');
@@ -17,7 +20,12 @@ interface Run {
 /** Runs the command line in process, against the test's services, with files given as a map. */
 async function cli(
   args: string[],
-  options: { token?: string; files?: Record<string, string>; terminal?: NodeJS.WritableStream } = {},
+  options: {
+    token?: string;
+    files?: Record<string, string>;
+    terminal?: NodeJS.WritableStream;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
@@ -27,7 +35,7 @@ async function cli(
     err: (line) => err.push(line),
     interactive: options.terminal !== undefined,
     terminal: options.terminal,
-    env: { PERMISSIONS_URL: stack.url, PERMISSIONS_TOKEN: options.token ?? tokens.alice },
+    env: { PERMISSIONS_URL: stack.url, PERMISSIONS_TOKEN: options.token ?? tokens.alice, ...options.env },
     readFile: async (name) => {
       const text = options.files?.[name];
       if (text === undefined) throw new Error(`no file ${name}`);
@@ -54,20 +62,46 @@ test('each command has its own --help; a wrong option is a usage error (2)', asy
   expect(wrong.err.join('\n')).toContain("required option '-a, --action <action>' not specified");
 });
 
-test('token NAME prints a token of the identity provider, usable at once', async () => {
+test('token NAME asks the identity provider kept in the data directory, as pnpm token does', async () => {
   const { stack, p } = get();
-  const res = await cli(['token', 'bob', '--issuer', stack.idp.issuer]);
-  expect(res.code).toBe(0);
-  const token = res.out[0];
-  const subject = subjectFor('cli-token');
-  await cli(['put', 'doc.json'], {
-    files: { 'doc.json': JSON.stringify({ _subject: subject, _self: { govern: [p.bob] } }) },
-  });
-  // bob's document cannot be created by bob (only governors of / create): alice made it naming bob; bob reads it.
-  const read = await cli(['--json', 'get', subject], { token });
-  expect(read.code).toBe(0);
-  expect(JSON.parse(read.out[0]).document._self.govern).toEqual([p.bob]);
-  expect((await cli(['token', 'mallory', '--issuer', stack.idp.issuer])).code).toBe(2);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cli-token-'));
+  try {
+    const missing = await cli(['token', 'bob', '--data-dir', dataDir]);
+    expect(missing.code).toBe(6);
+    expect(missing.err.join('\n')).toContain(`no development identity in ${dataDir}`);
+
+    await writeDevIdentity(dataDir, { issuer: stack.idp.issuer, signingKeys: await stack.idp.exportSigningKeys() });
+    const res = await cli(['token', 'bob', '--data-dir', dataDir]);
+    expect(res.code).toBe(0);
+    const token = res.out[0];
+    const subject = subjectFor('cli-token');
+    await cli(['put', 'doc.json'], {
+      files: { 'doc.json': JSON.stringify({ _subject: subject, _self: { govern: [p.bob] } }) },
+    });
+    // bob's document cannot be created by bob (only governors of / create): alice made it naming bob; bob reads it.
+    const read = await cli(['--json', 'get', subject], { token });
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.out[0]).document._self.govern).toEqual([p.bob]);
+    // DATA_DIR is where it looks without --data-dir.
+    const fromEnv = await cli(['token', 'carol'], { env: { DATA_DIR: dataDir } });
+    expect([fromEnv.code, fromEnv.out.length]).toEqual([0, 1]);
+    const mallory = await cli(['token', 'mallory', '--data-dir', dataDir]);
+    expect(mallory.code).toBe(2);
+    expect(mallory.err.join('\n')).toContain('no development user named "mallory"');
+
+    // Another provider's keys in the directory: the token is refused, not printed.
+    const other = await startDevIdp();
+    try {
+      await writeDevIdentity(dataDir, { issuer: stack.idp.issuer, signingKeys: await other.exportSigningKeys() });
+      const foreign = await cli(['token', 'bob', '--data-dir', dataDir]);
+      expect([foreign.code, foreign.out]).toEqual([6, []]);
+      expect(foreign.err.join('\n')).toContain('is not the development identity provider of');
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });
 
 test('put creates then replaces; get; patch with the current or a stale ETag; check; delete', async () => {

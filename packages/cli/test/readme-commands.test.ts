@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { writeDevIdentity } from '@permissions/dev-stand-ins/idp';
 import { useStack } from '@permissions/test-support/harness';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -21,10 +22,13 @@ test("the README's command-line walkthrough runs as written against the services
   // A directory of its own inside the checkout (pnpm finds the workspace from it), ignored by git.
   const dir = await mkdtemp(path.join(REPO, '.data', 'readme-'));
   try {
+    // The data directory `pnpm start` would have written: the test's identity provider, with its keys.
+    const dataDir = path.join(dir, 'data');
+    await writeDevIdentity(dataDir, { issuer: stack.idp.issuer, signingKeys: await stack.idp.exportSigningKeys() });
     const script = `set -euo pipefail\n${await readmeCommands()}`;
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
       cwd: dir,
-      env: { ...process.env, PERMISSIONS_URL: stack.url, DEV_IDP_ISSUER: stack.idp.issuer },
+      env: { ...process.env, PERMISSIONS_URL: stack.url, DATA_DIR: dataDir },
     }).catch((err: { stdout?: string; stderr?: string }) => {
       throw new Error(`the README's commands failed:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
     });
