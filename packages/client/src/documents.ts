@@ -1,7 +1,7 @@
 import { NotFoundError } from './errors';
 import type { HttpCore, Reply } from './http-core';
 import { queryString } from './query-string';
-import type { JsonPatchOperation, Patch, PermissionsDocument, Versioned } from './types';
+import type { JsonPatchOperation, NamespacePage, Patch, PermissionsDocument, Versioned } from './types';
 
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
@@ -74,7 +74,7 @@ export function documentMethods(http: HttpCore) {
     },
     async deleteDocument(subject: string, options: { cascade?: boolean } = {}) {
       return versioned(
-        await http.send<PermissionsDocument & { _cascaded?: string[] }>(
+        await http.send<PermissionsDocument & { _cascaded?: string[]; _detached?: string[] }>(
           'maintenance',
           'DELETE',
           `/az-permissions${subjectQuery(subject, { cascade: options.cascade ? 'true' : undefined })}`,
@@ -119,6 +119,13 @@ export function documentMethods(http: HttpCore) {
     resourcesSharedWith: async (user: string) =>
       (
         await http.send<string[]>('maintenance', 'GET', `/az-resources-shared-with${queryString({ user })}`, {
+          retryable: true,
+        })
+      ).body,
+    /** A page of the namespaces handed out under `/` (governors of `/` only); follow `next` as `cursor`. */
+    namespaces: async (options: { limit?: number; cursor?: string } = {}) =>
+      (
+        await http.send<NamespacePage>('maintenance', 'GET', `/az-namespaces${queryString(options)}`, {
           retryable: true,
         })
       ).body,

@@ -5,7 +5,17 @@ export interface PermissionsDocument {
   _self?: Record<string, string[]>;
   _permissionsHeirs?: Record<string, string[]>;
   _constraints?: { validIssuers?: string[]; wideningForbidden?: boolean };
-  _metadata?: { creator?: string; created?: string; modifier?: string; modified?: string; sharedWith?: string[] };
+  _metadata?: {
+    creator?: string;
+    created?: string;
+    modifier?: string;
+    modified?: string;
+    sharedWith?: string[];
+    /** Which creation of the subject this is: a team's roles are bound to the one they were granted on. */
+    incarnation?: number;
+    /** Set on a namespace (a document a governor of `/` created with no parent but `/`). */
+    namespace?: boolean;
+  };
   [property: string]: unknown;
 }
 
@@ -15,6 +25,8 @@ export interface Team {
   name?: string;
   members: string[];
   roles?: Record<string, Record<string, string[]>>;
+  /** Per role base, the incarnation of the base's document the roles were granted on (set by the server). */
+  rolesGrantedOn?: Record<string, number>;
   self: string;
   _permissions: string;
   _permissionsHeirs: string;
@@ -78,4 +90,39 @@ export interface StreamEvent {
   topic: 'permissions' | 'teams';
   action: 'create' | 'update' | 'delete';
   subject: string;
+}
+
+/** A namespace handed out under `/`, as its governors see it (`GET /az-namespaces`). */
+export interface Namespace {
+  subject: string;
+  incarnation?: number;
+  creator?: string;
+  governors: string[];
+}
+
+export interface NamespacePage {
+  namespaces: Namespace[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  next: string | null;
+}
+
+/** One team's roles on a base (`GET /az-roles?{base}`). */
+export interface RoleGrant {
+  team: string;
+  name?: string;
+  members: string[];
+  /** The team's role maps on the base, under each spelling the team used. */
+  roles: Record<string, Record<string, string[]>>;
+  /** The incarnation of the base's document they were granted on. */
+  grantedOn?: number;
+  /** Whether that document is still the base's: only then do they decide. */
+  live: boolean;
+}
+
+export interface RoleGrants {
+  /** The base, without trailing slashes. */
+  base: string;
+  /** The base's document now; null when it has none (every role on it is dead). */
+  document: { incarnation?: number; namespace: boolean; governors: string[] } | null;
+  teams: RoleGrant[];
 }
