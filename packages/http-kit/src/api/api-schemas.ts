@@ -48,6 +48,15 @@ export const LOOKUPS_THROTTLED = {
   },
 } satisfies Record<number, ApiResponseSpec>;
 
+/**
+ * `checkedByHandler` of the bodies of writes whose rights are decided first: whether the caller may act (401, 403,
+ * and 404 for what he may not know of) is answered before anything about the body (400), as the original did; the
+ * service then checks the body by the same rules, with the same messages.
+ */
+export const CHECKED_AFTER_AUTHORIZATION =
+  'Checked by these rules once the caller is known to be allowed: 401, 403 and 404 are answered before a 400 about ' +
+  'the body, as the original did.';
+
 /** A string query parameter given at most once. */
 export const queryString = (description: string) => z.string().optional().meta({ description });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CHECKED_AFTER_AUTHORIZATION,
   ErrorBody,
   LOOKUPS_THROTTLED,
   PATCH_CONTENT,
@@ -57,7 +58,7 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
         "team's own document; under a legacy org only the migration writes the org's document. A document that a " +
         'governor of `/` creates with no parent but `/` is a namespace (`_metadata.namespace`).',
       tags,
-      body: { content: { 'application/json': PermissionsDocument } },
+      body: { content: { 'application/json': PermissionsDocument }, checkedByHandler: CHECKED_AFTER_AUTHORIZATION },
       responses: {
         201: {
           description: 'Created: the stored document',
@@ -109,7 +110,7 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
       tags,
       query: subjectQuery('subject', SUBJECT),
       headers: ifMatchHeader,
-      body: { content: PATCH_CONTENT },
+      body: { content: PATCH_CONTENT, checkedByHandler: CHECKED_AFTER_AUTHORIZATION },
       responses: {
         200: {
           description: 'The patched document',

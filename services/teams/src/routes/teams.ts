@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CHECKED_AFTER_AUTHORIZATION,
   ErrorBody,
   LOOKUPS_THROTTLED,
   PATCH_CONTENT,
@@ -50,7 +51,7 @@ export function teamsRoutes(commands: TeamsCommands): ApiRoute[] {
         'that document (`rolesGrantedOn`) and end when it is deleted. Others may put a principal in at most ' +
         'MAX_TEAMS_PER_MEMBER teams.',
       tags,
-      body: { content: { 'application/json': NewTeam } },
+      body: { content: { 'application/json': NewTeam }, checkedByHandler: CHECKED_AFTER_AUTHORIZATION },
       responses: {
         201: { description: 'Created', body: TeamRepresentation, headers: ['ETag', 'X-Event-Sequence', 'Location'] },
         403: { description: 'Not allowed', body: ErrorBody },
@@ -112,7 +113,7 @@ export function teamsRoutes(commands: TeamsCommands): ApiRoute[] {
         'checked before the patch is applied. New roles are granted as on create.',
       tags,
       headers: ifMatchHeader,
-      body: { content: PATCH_CONTENT },
+      body: { content: PATCH_CONTENT, checkedByHandler: CHECKED_AFTER_AUTHORIZATION },
       responses: {
         200: { description: 'The patched team', body: TeamRepresentation, headers: ['ETag', 'X-Event-Sequence'] },
         ...refused,
