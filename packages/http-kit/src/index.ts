@@ -11,3 +11,4 @@ export * from './etag';
 export * from './raw-query';
 export * from './respond';
 export * from './internalise';
+export * from './api';

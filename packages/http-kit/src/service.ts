@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from 'express';
+import type { ApiRoute } from './api';
 
 /** What a service factory returns: its routes plus what must run at start and at shutdown. */
 export interface Service {
   name: string;
   router: Router;
+  /** Its routes as declared (served by `router`, or directly): what its OpenAPI document describes. */
+  api?: ApiRoute[];
   /** Paths that check their own credentials instead of a bearer token (the signed event broadcast), or need none (the explorer page). */
   selfAuthenticatedPaths?: string[];
   /**

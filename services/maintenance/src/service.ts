@@ -1,8 +1,7 @@
-import { Router } from 'express';
 import { createAuthorizer } from '@permissions/authorizer';
 import { servicesClientPrincipals } from '@permissions/model';
-import type { Logger, Service } from '@permissions/http-kit';
-import { explorerRoutes, EXPLORER_PUBLIC_PATHS } from '@permissions/explorer';
+import { apiRouter, type Logger, type Service } from '@permissions/http-kit';
+import { explorerRoutes } from '@permissions/explorer';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
@@ -52,11 +51,13 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
     now: deps.now ?? (() => new Date().toISOString()),
   };
   const commands = createCommands(ctx);
-  const router = Router();
-  router.use(permissionsRoutes(commands));
-  router.use(hierarchyRoutes(commands));
-  router.use(namespacesRoutes(commands));
-  router.use(explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }));
-  // The explorer's page and assets are public; every action it takes goes through the API with the user's token.
-  return { name: 'maintenance', router, selfAuthenticatedPaths: EXPLORER_PUBLIC_PATHS };
+  const api = [
+    ...permissionsRoutes(commands),
+    ...hierarchyRoutes(commands),
+    ...namespacesRoutes(commands),
+    ...explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }),
+  ];
+  // The explorer's page and assets are declared public (no token); every action it takes goes through the API with
+  // the user's token.
+  return { name: 'maintenance', router: apiRouter(api), api };
 }

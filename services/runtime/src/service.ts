@@ -1,7 +1,6 @@
-import { Router } from 'express';
 import { createEventListener, type EventListener, type EventListenerStatus } from '@permissions/events';
 import { Gauge } from 'prom-client';
-import { byMethod, rawBodyOf, type Logger, type Metrics, type Service } from '@permissions/http-kit';
+import { apiRouter, type Logger, type Metrics, type Service } from '@permissions/http-kit';
 import { type TokenVerifier } from '@permissions/auth';
 import { type Config } from '@permissions/config';
 import type { Pool, Store } from '@permissions/store';
@@ -10,6 +9,7 @@ import { createActorsSource } from './actors-source';
 import { buildDocumentSource } from './document-source/build';
 import type { MigrationTrigger } from './document-source/migrating-loader';
 import { createFastDispatcher } from './http/fast-dispatcher';
+import { runtimeApi } from './http/runtime-api';
 import { createAnswerer } from './questions/answerer';
 import { createDecisionMemo } from './questions/decision-memo';
 
@@ -59,22 +59,13 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
         .allowed === true,
   });
 
-  const router = Router();
-  router.all(
-    '/az-events',
-    byMethod({
-      POST: async (req, res) => {
-        if (!listener) throw new UnavailableError('the runtime is starting');
-        await listener.receive(rawBodyOf(req) ?? Buffer.alloc(0), req.headers);
-        res.json({});
-      },
-    }),
-  );
+  const api = runtimeApi(() => listener);
 
   const secret = config.eventsSecret;
   return {
     name: 'runtime',
-    router,
+    router: apiRouter(api),
+    api,
     fastPath,
     selfAuthenticatedPaths: ['/az-events'],
     async start({ port }) {

@@ -2,3 +2,4 @@ export * from './stack';
 export * from './processes';
 export * from './per-file-stack';
 export * from './legacy-stack';
+export * from './openapi-responses';
