@@ -5,7 +5,15 @@
 export * from './types';
 export * from './errors';
 export { isPlainObject } from './plain-data';
-export { issuerOf, actorsOf, isTeamUrl, isWildcardPrincipal, describeCaller, looksLikeEmail } from './principals';
+export {
+  issuerOf,
+  actorsOf,
+  actorSetOf,
+  isTeamUrl,
+  isWildcardPrincipal,
+  describeCaller,
+  looksLikeEmail,
+} from './principals';
 export {
   SELF,
   PERMISSIONS_HEIRS,
@@ -32,6 +40,7 @@ export {
 export {
   isAllowedByDocuments,
   reachableDocuments,
+  snapshotLookup,
   type DocumentsAnswer,
   type DocumentDecision,
   type ReachableDocuments,
@@ -50,7 +59,9 @@ export {
   type RoleMatch,
 } from './roles';
 export { basesReaching, type BaseFilter } from './role-reach';
+export { roleIndexOf, matchRoleIndex, type RoleIndex, type CompiledMatch } from './role-index';
 export { isAllowed, type IsAllowedAnswer } from './is-allowed';
+export { decide, allowedActionsFor, type Evidence } from './question-evidence';
 export { allowedActions, allowedActionsWithRoles, grantedActions, type AllowedActions } from './allowed-actions';
 export {
   checkInheritanceChange,
