@@ -13,6 +13,7 @@ export type {
   StoreTx,
   StoredDocument,
   StoredTeam,
+  TeamVersion,
   WriteResult,
 } from './types';
 export { createPool, DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './pool';

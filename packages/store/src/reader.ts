@@ -9,7 +9,7 @@ import {
 } from './document-reads';
 import { getEventsAfter, getLastSeq } from './event-log';
 import type { Queryable } from './pool';
-import { getTeam, getTeamsOfPrincipal } from './team-reads';
+import { getTeam, getTeamsOfPrincipal, getTeamsOfPrincipalExcept } from './team-reads';
 import type { StoreReader } from './types';
 
 /** The read half of the store over a pool (autocommit reads) or a transaction's client (sees its own writes). */
@@ -24,6 +24,7 @@ export function createReader(db: Queryable): StoreReader {
     getSubjectsSharedWithAndHeirs: (principals) => getSubjectsSharedWithAndHeirs(db, principals),
     getTeam: (id) => getTeam(db, id),
     getTeamsOfPrincipal: (principal) => getTeamsOfPrincipal(db, principal),
+    getTeamsOfPrincipalExcept: (principal, known) => getTeamsOfPrincipalExcept(db, principal, known),
     getEventsAfter: (afterSeq, limit) => getEventsAfter(db, afterSeq, limit),
     getLastSeq: () => getLastSeq(db),
   };

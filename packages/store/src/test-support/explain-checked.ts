@@ -8,7 +8,7 @@ import {
 } from '../document-reads';
 import { EVENTS_AFTER_SQL } from '../event-log';
 import type { Pool } from '../pool';
-import { TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
+import { TEAMS_OF_PRINCIPAL_EXCEPT_SQL, TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
 
 export interface CheckedQuery {
   sql: string;
@@ -34,6 +34,10 @@ export const HOT_QUERIES = {
     indexes: ['permission_shared_with_principal_idx', 'permission_parents_parent_idx'],
   },
   'teams-of-principal': { sql: TEAMS_OF_PRINCIPAL_SQL, indexes: ['team_members_principal_idx', 'teams_pkey'] },
+  'teams-of-principal-except': {
+    sql: TEAMS_OF_PRINCIPAL_EXCEPT_SQL,
+    indexes: ['team_members_principal_idx', 'teams_pkey'],
+  },
   'events-after': { sql: EVENTS_AFTER_SQL, indexes: ['events_pkey'] },
 } as const satisfies Record<string, CheckedQuery>;
 
