@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import {
   AppError,
   BadRequestError,
@@ -13,7 +12,6 @@ import {
   UnavailableError,
   UnsupportedMediaTypeError,
 } from '@permissions/model';
-import type { Logger } from './logging';
 
 /** What body-parser and other libraries attach to the errors they throw. */
 interface LibraryError {
@@ -52,7 +50,7 @@ export function statusOf(err: AppError): number {
 }
 
 /**
- * The only mapping from a thrown value to an HTTP answer. Typed errors keep their message; library errors that are
+ * The only mapping from a thrown value to an HTTP answer (the request pipeline writes it). Typed errors keep their message; library errors that are
  * the client's fault become a 4xx that says what was wrong; anything else (a raw pg error, a bug) becomes a generic
  * 500 whose details stay in the server log, never in `msg`.
  */
@@ -83,17 +81,4 @@ export function toHttpError(err: unknown): HttpError {
     return { status: 503, body: { msg: 'service temporarily unavailable, retry later' } };
   }
   return { status: 500, body: { msg: 'internal error' } };
-}
-
-export function sendError(err: unknown, req: Request, res: Response, log: Logger): void {
-  const mapped = toHttpError(err);
-  if (mapped.status >= 500) log.error({ err, reqId: req.headers['x-request-id'] }, 'request failed');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  if (mapped.status >= 500) mapped.body.requestId = req.headers['x-request-id'];
-  res.status(mapped.status);
-  for (const [k, v] of Object.entries(mapped.headers ?? {})) res.setHeader(k, v);
-  res.json(mapped.body);
 }

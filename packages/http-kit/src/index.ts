@@ -11,3 +11,5 @@ export * from './etag';
 export * from './raw-query';
 export * from './respond';
 export * from './internalise';
+export * from './json-body';
+export * from './request-pipeline';
