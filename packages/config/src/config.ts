@@ -50,6 +50,10 @@ const EnvSchema = z.object({
   NEGATIVE_CACHE_TTL_MS: positive.default(10_000),
   CACHE_MAX_DOCUMENTS: z.coerce.number().int().positive().default(100_000),
   CACHE_MAX_ACTORS: z.coerce.number().int().positive().default(100_000),
+  CACHE_MAX_BYTES: z
+    .string()
+    .default('256mb')
+    .refine((value) => (bytes.parse(value) ?? 0) >= 1024 * 1024, 'CACHE_MAX_BYTES must be a size of at least 1mb'),
   MIN_SEQUENCE_WAIT_MS: positive.default(2000),
 });
 
@@ -82,7 +86,8 @@ export interface Config {
     negativeCacheTtlMs: number;
     minSequenceWaitMs: number;
   };
-  cache: { maxDocuments: number; maxActors: number };
+  /** Runtime cache bounds: entries per cache, and bytes for all of them together (shared out, see the runtime). */
+  cache: { maxDocuments: number; maxActors: number; maxBytes: number };
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       negativeCacheTtlMs: speed(e.NEGATIVE_CACHE_TTL_MS),
       minSequenceWaitMs: e.MIN_SEQUENCE_WAIT_MS,
     },
-    cache: { maxDocuments: e.CACHE_MAX_DOCUMENTS, maxActors: e.CACHE_MAX_ACTORS },
+    cache: {
+      maxDocuments: e.CACHE_MAX_DOCUMENTS,
+      maxActors: e.CACHE_MAX_ACTORS,
+      maxBytes: bytes.parse(e.CACHE_MAX_BYTES) ?? 256 * 1024 * 1024,
+    },
   };
 }

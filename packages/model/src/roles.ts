@@ -2,7 +2,7 @@ import { ownValue, unique } from './plain-data';
 import { actorSetOf } from './principals';
 import { matchRoleIndex, roleIndexOf } from './role-index';
 import type { BaseFilter } from './role-reach';
-import type { Caller, Roles, TeamWithId } from './types';
+import type { Caller, TeamWithId } from './types';
 
 const EVERY_BASE: BaseFilter = () => true;
 

@@ -58,7 +58,7 @@ const docArb = (subject: string): fc.Arbitrary<PermissionsDocument> =>
         fc.constantFrom(...ACTIONS),
         fc.uniqueArray(fc.constantFrom(...PRINCIPALS), { maxLength: 2 }),
       ),
-      validIssuers: fc.option(fc.constantFrom([ISS], [OTHER_ISS]), { freq: 4 }),
+      validIssuers: fc.option(fc.constantFrom<string[]>([ISS], [OTHER_ISS]), { freq: 4 }),
       wideningForbidden: fc.option(fc.constant(true), { freq: 3 }),
     })
     .map(({ parents, self, validIssuers, wideningForbidden }) => ({
