@@ -112,7 +112,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const exchange = (req as unknown as Record<symbol, Exchange>)[EXCHANGE] ?? pipeline.begin(req, name);
-    pipeline.fail(exchange, req, res, err);
+    pipeline.fail(exchange, res, err);
   });
 
   const direct = new Map<string, { service: string; route: DirectRoute }>();

@@ -4,6 +4,7 @@ export * from './errors';
 export * from './logging';
 export * from './methods';
 export * from './metrics';
+export * from './lean-histogram';
 export * from './request-id';
 export * from './service';
 export * from './patch';

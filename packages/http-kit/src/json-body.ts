@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@permissions/model';
 
@@ -10,7 +11,6 @@ export interface JsonBody {
 /** JSON and its `+json` forms (merge patch, JSON patch): what "a JSON body" means on every route. */
 const JSON_MEDIA_TYPE = /json\s*(;.*)?$/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** True when the request says its body is JSON, or says nothing about it (reference §4). */
 export function isJsonMediaType(type: string | undefined): boolean {
@@ -53,12 +53,9 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
     throw err;
   }
   const raw = await readAll(req, limitBytes);
-  let text: string;
-  try {
-    text = UTF8.decode(raw);
-  } catch {
-    throw new BadRequestError('the request body is not valid UTF-8');
-  }
+  // Checked before decoding: Buffer#toString would turn invalid bytes into U+FFFD silently.
+  if (!isUtf8(raw)) throw new BadRequestError('the request body is not valid UTF-8');
+  const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return { value: JSON.parse(text) as unknown, raw };

@@ -10,6 +10,11 @@ import type { Method } from './methods';
 import { requestIdOf } from './request-id';
 import { headerSafe } from './respond';
 
+/** An answer already written as JSON text by the route (sent as is, not stringified again). */
+export class JsonText {
+  constructor(readonly json: string) {}
+}
+
 /** One request as it goes through the pipeline: its id and when it started, for metrics and the request log. */
 export interface Exchange {
   reqId: string;
@@ -42,7 +47,7 @@ export interface DirectRoute {
   /** Whether this request carries its input as a JSON body (read by the shared rules) rather than in its query. */
   readsBody?(method: Method, query: string): boolean;
   /**
-   * The answer, sent as JSON with 200. A value returned synchronously is sent within the request's own event, with
+   * The answer, sent as JSON with 200 (a `JsonText` as it is). A value returned synchronously is sent within the request's own event, with
    * no promise in between; a promise is awaited; a thrown error is mapped like every other.
    */
   handle(request: DirectRequest): unknown;
@@ -63,6 +68,17 @@ export interface RequestPipelineOptions {
 
 export type RequestPipeline = ReturnType<typeof createRequestPipeline>;
 
+/** A direct route's request on its way through the pipeline. */
+interface Flight {
+  route: DirectRoute;
+  req: IncomingMessage;
+  res: ServerResponse;
+  path: string;
+  query: string;
+  exchange: Exchange;
+  located: string[] | undefined;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
@@ -80,14 +96,16 @@ function first(value: string | string[] | undefined): string | undefined {
 export function createRequestPipeline(options: RequestPipelineOptions) {
   const { log, metrics, verifier, bodyLimitBytes } = options;
   // prom-client hashes a label object on every observe; the few (service, method, status) children are kept.
-  const durations = new Map<string, { observe(seconds: number): void }>();
+  const durations = new Map<string, Map<number, { observe(seconds: number): void }>>();
 
   function durationOf(service: string, method: string, status: number) {
-    const key = `${service} ${method} ${status}`;
-    let child = durations.get(key);
+    const key = service + method;
+    let byStatus = durations.get(key);
+    if (byStatus === undefined) durations.set(key, (byStatus = new Map()));
+    let child = byStatus.get(status);
     if (child === undefined) {
       child = metrics.httpDuration.labels({ service, method, status: String(status) });
-      durations.set(key, child);
+      byStatus.set(status, child);
     }
     return child;
   }
@@ -143,7 +161,7 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
       res.destroy();
       return;
     }
-    const payload = JSON.stringify(body) ?? 'null';
+    const payload = body instanceof JsonText ? body.json : (JSON.stringify(body) ?? 'null');
     const head = [
       'content-type',
       'application/json; charset=utf-8',
@@ -158,9 +176,8 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
   }
 
   /** The error answer of an express request (express has set its own headers already). */
-  function fail(exchange: Exchange, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  function fail(exchange: Exchange, res: ServerResponse, err: unknown): void {
     const mapped = errorAnswer(exchange, err);
-    req.resume();
     const extra: string[] = [];
     for (const [name, value] of Object.entries(mapped.headers ?? {})) extra.push(name, value);
     writeJson(res, exchange, mapped.status, mapped.body, extra);
@@ -175,50 +192,83 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
     path: string,
     query: string,
   ): void {
-    const exchange = begin(req, service, route.logLevel);
-    const url = req.url ?? path;
-    const located = route.contentLocation === true ? ['content-location', headerSafe(url)] : undefined;
-    const failed = (err: unknown): void => {
-      const mapped = errorAnswer(exchange, err);
-      req.resume();
-      const extra = located === undefined ? [] : [...located];
-      for (const [name, value] of Object.entries(mapped.headers ?? {})) extra.push(name, value);
-      writeJson(res, exchange, mapped.status, mapped.body, extra);
-      finish(exchange, req, mapped.status);
+    // One plain object per request, passed to the steps below (no closures made per request on this path).
+    const flight: Flight = {
+      route,
+      req,
+      res,
+      path,
+      query,
+      exchange: begin(req, service, route.logLevel),
+      located: route.contentLocation === true ? ['content-location', headerSafe(req.url ?? path)] : undefined,
     };
-    const answered = (value: unknown): void => {
-      writeJson(res, exchange, 200, value, located);
-      finish(exchange, req, 200);
-    };
-    const answer = (identity: CallerIdentity, method: Method, body: unknown): void => {
-      try {
-        const result = route.handle({ method, path, query, url, headers: req.headers, identity, body });
-        if (isThenable(result)) result.then(answered, failed);
-        else answered(result);
-      } catch (err) {
-        failed(err);
+    let identity: CallerIdentity | Promise<CallerIdentity>;
+    try {
+      identity = identify(req);
+    } catch (err) {
+      return failed(flight, err);
+    }
+    if (identity instanceof Promise) {
+      identity.then(
+        (verified) => authenticated(flight, verified),
+        (err: unknown) => failed(flight, err),
+      );
+    } else authenticated(flight, identity);
+  }
+
+  function authenticated(flight: Flight, identity: CallerIdentity): void {
+    const { route, req, query } = flight;
+    try {
+      const method = (req.method === 'HEAD' ? 'GET' : req.method) as Method;
+      // After the token: without one, nobody learns which methods a route takes.
+      if (!route.methods.includes(method)) {
+        throw new MethodNotAllowedError(`method ${req.method} not allowed for ${flight.path}`, [...route.methods]);
       }
-    };
-    const authenticated = (identity: CallerIdentity): void => {
-      try {
-        const method = (req.method === 'HEAD' ? 'GET' : req.method) as Method;
-        // After the token: without one, nobody learns which methods a route takes.
-        if (!route.methods.includes(method)) {
-          throw new MethodNotAllowedError(`method ${req.method} not allowed for ${path}`, [...route.methods]);
-        }
-        if (route.readsBody?.(method, query) === true) {
-          readBody(req).then((body) => answer(identity, method, body?.value), failed);
-        } else {
-          req.resume();
-          answer(identity, method, undefined);
-        }
-      } catch (err) {
-        failed(err);
-      }
-    };
-    const identity = identify(req);
-    if (identity instanceof Promise) identity.then(authenticated, failed);
-    else authenticated(identity);
+      // A body nobody reads is drained by node:http once the answer is sent.
+      if (route.readsBody?.(method, query) !== true) return answer(flight, identity, method, undefined);
+      readBody(req).then(
+        (body) => answer(flight, identity, method, body?.value),
+        (err: unknown) => failed(flight, err),
+      );
+    } catch (err) {
+      failed(flight, err);
+    }
+  }
+
+  function answer(flight: Flight, identity: CallerIdentity, method: Method, body: unknown): void {
+    const { req } = flight;
+    try {
+      const result = flight.route.handle({
+        method,
+        path: flight.path,
+        query: flight.query,
+        url: req.url ?? flight.path,
+        headers: req.headers,
+        identity,
+        body,
+      });
+      if (isThenable(result)) {
+        result.then(
+          (value) => answered(flight, value),
+          (err: unknown) => failed(flight, err),
+        );
+      } else answered(flight, result);
+    } catch (err) {
+      failed(flight, err);
+    }
+  }
+
+  function answered(flight: Flight, value: unknown): void {
+    writeJson(flight.res, flight.exchange, 200, value, flight.located);
+    finish(flight.exchange, flight.req, 200);
+  }
+
+  function failed(flight: Flight, err: unknown): void {
+    const mapped = errorAnswer(flight.exchange, err);
+    const extra = flight.located === undefined ? [] : [...flight.located];
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) extra.push(name, value);
+    writeJson(flight.res, flight.exchange, mapped.status, mapped.body, extra);
+    finish(flight.exchange, flight.req, mapped.status);
   }
 
   return { begin, finish, identify, readBody, fail, serveDirect };

@@ -41,6 +41,7 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
   const directRoutes = createQuestionRoutes({
     decider: chain.decider,
     inheritance: chain.inheritance,
+    questions: chain.questions,
     async waitForSeq(seq) {
       if (!listener) throw new UnavailableError('the runtime is starting');
       if (!(await listener.waitFor(seq, config.timers.minSequenceWaitMs))) {

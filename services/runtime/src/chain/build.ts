@@ -7,6 +7,7 @@ import { createInheritanceQuestion, type InheritanceQuestion } from '../decision
 import { createRememberingDecider } from '../decisions/remembering-decider';
 import { createCachingSource } from '../document-source/caching-source';
 import { createMigratingLoader, type MigrationTrigger } from '../document-source/migrating-loader';
+import { createQuestionMemo, type QuestionMemo } from '../questions/question-memo';
 import type { AncestorLoader } from '../document-source/types';
 import type { SliceOptions } from '../slices';
 
@@ -25,14 +26,16 @@ export interface ChainOptions {
 /**
  * How CACHE_MAX_BYTES is shared out: documents are what most questions need; remembered answers are small each but
  * many; teams can be large (95 KB each, with their compiled roles) but are shared by their members; actor lists
- * are ids only.
+ * are ids only; parsed query strings are a small memo in front of it all.
  */
-export const BYTE_SHARES = { documents: 0.5, decisions: 0.25, teams: 0.15, actors: 0.1 } as const;
+export const BYTE_SHARES = { documents: 0.5, decisions: 0.23, teams: 0.15, actors: 0.1, questions: 0.02 } as const;
 
 export interface QuestionChain {
   /** Remembered decisions → the local engine → (documents: cache → single-flight → migration → store; actors). */
   decider: Decider;
   inheritance: InheritanceQuestion;
+  /** Questions already read from a query string (they never go stale: no event touches them). */
+  questions: QuestionMemo;
   /** The one invalidation path: an event names what changed; every cache that may hold it forgets it. */
   apply(event: EventRecord): void;
   /** Drop everything (the listener fell behind the event retention window). */
@@ -63,7 +66,10 @@ export function buildQuestionChain(options: ChainOptions): QuestionChain {
     ttlMs: options.negativeTtlMs,
   });
 
+  const questions = createQuestionMemo({ maxEntries: 10_000, maxBytes: share('questions') });
+
   const { metrics } = options;
+  metrics.registerCache('questions', () => questions.stats());
   metrics.registerCache('documents', () => documents.stats());
   metrics.registerCache('decisions', () => remembering.stats());
   metrics.registerCache('actors', () => actors.stats());
@@ -82,6 +88,7 @@ export function buildQuestionChain(options: ChainOptions): QuestionChain {
   return {
     decider: remembering.decider,
     inheritance: createInheritanceQuestion(documents, actors),
+    questions,
     apply(event) {
       if (event.topic === 'permissions') documents.invalidate(event.subject, event.seq);
       else {

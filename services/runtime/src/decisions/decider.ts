@@ -7,6 +7,7 @@ import {
   type Answer,
   type DocumentLookup,
   type Evidence,
+  type IsAllowedAnswer,
   type VisibilityContext,
 } from '@permissions/model';
 import type { Actors, ActorsSource } from '../actors/actors-source';
@@ -69,10 +70,16 @@ export function createLocalDecider(
     const scopes: string[][] | undefined = withScopes ? new Array(resources.length) : undefined;
     const bases = new Set<string>();
     const query = { property: asked.property, action };
+    // A question may name one resource many times (1 000 times a 600-deep chain's leaf): each is decided once.
+    const decidedFor = new Map<string, IsAllowedAnswer>();
     const decided = inSlices(
       resources.length,
       (i) => {
-        const answer = decide(evidence, lookup, resources[i], query, who.caller, who.teamsWithRoles);
+        let answer = decidedFor.get(resources[i]);
+        if (answer === undefined) {
+          answer = decide(evidence, lookup, resources[i], query, who.caller, who.teamsWithRoles);
+          decidedFor.set(resources[i], answer);
+        }
         answers[i] = answer.allowed;
         if (scopes !== undefined) {
           scopes[i] = answer.scopes;
@@ -104,7 +111,7 @@ export function createLocalDecider(
         teamsWithRoles: who.teamsWithRoles,
       };
       // Each subject once (a chain's subjects appear in the scopes of every resource under it), one per step.
-      const subjects = [...new Set(scopes.flat())];
+      const subjects = [...new Set([...new Set(scopes)].flat())];
       const known = new Set<string>();
       const decided = inSlices(
         subjects.length,

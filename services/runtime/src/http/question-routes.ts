@@ -1,5 +1,5 @@
 import { anyAllowed, type Evidence } from '@permissions/model';
-import { internalise, type DirectRequest, type DirectRoute } from '@permissions/http-kit';
+import { JsonText, type DirectRequest, type DirectRoute } from '@permissions/http-kit';
 import type { Decider, Decisions } from '../decisions/decider';
 import type { InheritanceQuestion } from '../decisions/inheritance-question';
 import { principalAskedAbout, type AskerRule } from '../questions/askers';
@@ -10,10 +10,14 @@ import {
   requireAction,
   type Question,
 } from '../questions/parse-question';
+import { internaliseQuestion, type QuestionMemo } from '../questions/question-memo';
 import { then, type MaybePromise } from '../slices';
+import { recordJson } from './json-records';
 
 export interface QuestionDeps {
   decider: Decider;
+  /** Questions already read from the same query string. */
+  questions: QuestionMemo;
   inheritance: InheritanceQuestion;
   /** Read-your-writes: resolves once event `seq` is applied; rejects (503) if it could not be in time. */
   waitForSeq(seq: number): Promise<void>;
@@ -26,26 +30,26 @@ interface QuestionRoute {
   /** Name of the repeatable resource parameter. */
   resourceName: 'resource' | 'baseAndPath';
   rule: AskerRule;
-  answer(question: Question, principal: string | null, deps: QuestionDeps, url: string): MaybePromise<unknown>;
+  answer(
+    question: Readonly<Question>,
+    principal: string | null,
+    deps: QuestionDeps,
+    url: string,
+  ): MaybePromise<unknown>;
 }
 
-function isAllowedBody(q: Question, result: Decisions): unknown {
+const answerJson = (answer: boolean | null): string => (answer === null ? 'null' : answer ? 'true' : 'false');
+const scopesJson = (scopes: string[]): string => JSON.stringify(scopes);
+
+/** The bare answer, or `{allowed, scopes, answers}` with `{resource: …}` records (reference §5.3). */
+function isAllowedBody(q: Readonly<Question>, result: Decisions): unknown {
   if (!q.withScopes && !q.withIndividualAnswers) return result.allowed;
-  return {
-    allowed: result.allowed,
-    scopes: q.withScopes ? byResource(q.resources, result.scopes ?? []) : null,
-    answers: q.withIndividualAnswers ? byResource(q.resources, result.answers) : null,
-  };
+  const scopes = q.withScopes ? recordJson(q.resources, result.scopes ?? [], scopesJson) : 'null';
+  const answers = q.withIndividualAnswers ? recordJson(q.resources, result.answers, answerJson) : 'null';
+  return new JsonText(`{"allowed":${answerJson(result.allowed)},"scopes":${scopes},"answers":${answers}}`);
 }
 
-/** `{resource: value}` as the original answered; null prototype, since a resource may be any string (`__proto__`). */
-function byResource<T>(resources: string[], values: T[]): Record<string, T> {
-  const record = Object.create(null) as Record<string, T>;
-  for (let i = 0; i < resources.length; i++) record[resources[i]] = values[i];
-  return record;
-}
-
-function asked(q: Question, principal: string | null) {
+function asked(q: Readonly<Question>, principal: string | null) {
   return { principal, resources: q.resources, property: q.property };
 }
 
@@ -125,14 +129,6 @@ const QUESTION_ROUTES: Record<string, QuestionRoute> = {
   },
 };
 
-/** Reference §2.5: a URL of this server's own host names the same resource as its relative form. */
-function internaliseQuestion(question: Question, host: string | undefined): void {
-  if (host === undefined) return;
-  question.resources = question.resources.map((r) => internalise(r, host));
-  question.sharingSet = question.sharingSet.map((r) => internalise(r, host));
-  if (question.subject !== undefined) question.subject = internalise(question.subject, host);
-}
-
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -143,7 +139,7 @@ const readsBody = (method: string, query: string): boolean => method === 'POST' 
 /**
  * The question routes as the request pipeline serves them: read the question, wait for `atLeast`, apply the rule
  * of who may ask about whom, answer. Each step is synchronous when it can be, so a question whose answers are
- * remembered is answered within its request's event.
+ * remembered is answered within its request's event (and no closure is named per request: tsx keeps names).
  */
 export function createQuestionRoutes(deps: QuestionDeps): Record<string, DirectRoute> {
   const clientMayReadPermissions = (client: string) =>
@@ -151,19 +147,29 @@ export function createQuestionRoutes(deps: QuestionDeps): Record<string, DirectR
       deps.decider.isAllowed({ principal: client, resources: ['/'], property: 'az-permissions' }, 'read', 'all', false),
       (result) => result.allowed === true,
     );
-  const handle = (route: QuestionRoute) => (request: DirectRequest) => {
-    const raw = readsBody(request.method, request.query)
-      ? rawFromJsonBody(request.body)
-      : rawFromSearchParams(request.query);
-    const question = parseQuestion(raw, route.resourceName, first(request.headers['x-min-event-sequence']));
-    internaliseQuestion(question, request.headers.host);
-    const applied = question.atLeast === undefined ? undefined : deps.waitForSeq(question.atLeast);
-    return then(applied, () =>
-      then(principalAskedAbout(route.rule, question.user, request.identity, clientMayReadPermissions), (principal) =>
-        route.answer(question, principal, deps, request.url),
-      ),
-    );
-  };
+  function ask(route: QuestionRoute, question: Readonly<Question>, request: DirectRequest): MaybePromise<unknown> {
+    const principal = principalAskedAbout(route.rule, question.user, request.identity, clientMayReadPermissions);
+    return principal instanceof Promise
+      ? principal.then((asker) => route.answer(question, asker, deps, request.url))
+      : route.answer(question, principal, deps, request.url);
+  }
+  function read(route: QuestionRoute, request: DirectRequest): Readonly<Question> {
+    const { host } = request.headers;
+    const minSeqHeader = first(request.headers['x-min-event-sequence']);
+    const fromBody = readsBody(request.method, request.query);
+    if (!fromBody && minSeqHeader === undefined)
+      return deps.questions.fromQuery(request.query, route.resourceName, host);
+    const raw = fromBody ? rawFromJsonBody(request.body) : rawFromSearchParams(request.query);
+    const question = parseQuestion(raw, route.resourceName, minSeqHeader);
+    internaliseQuestion(question, host);
+    return question;
+  }
+  function handle(route: QuestionRoute, request: DirectRequest): MaybePromise<unknown> {
+    const question = read(route, request);
+    if (question.atLeast === undefined) return ask(route, question, request);
+    const { atLeast } = question;
+    return deps.waitForSeq(atLeast).then(() => ask(route, question, request));
+  }
   const routes: Record<string, DirectRoute> = {};
   for (const [path, route] of Object.entries(QUESTION_ROUTES)) {
     routes[path] = {
@@ -171,7 +177,7 @@ export function createQuestionRoutes(deps: QuestionDeps): Record<string, DirectR
       readsBody,
       contentLocation: true,
       logLevel: 'debug',
-      handle: handle(route),
+      handle: (request) => handle(route, request),
     };
   }
   return routes;
