@@ -4,7 +4,7 @@ import { NotFoundError } from '@permissions/model';
 import type { TokenVerifier } from '@permissions/auth';
 import { authenticationMiddleware } from './auth-middleware';
 import { internaliseBody } from './internalise';
-import { hasBody, isJsonMediaType } from './json-body';
+import { isJsonMediaType } from './json-body';
 import type { Logger } from './logging';
 import type { Metrics } from './metrics';
 import { createRequestPipeline, type DirectRoute, type Exchange } from './request-pipeline';
@@ -90,14 +90,18 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   app.use(async (req: Request, _res: Response, next: NextFunction) => {
     const type = req.headers['content-type'];
+    const declared = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     // A POST body that is not JSON is refused (415) by the body rules; other methods' bodies of other types (a
     // PATCH of an unknown patch type) are left to the route, which says what it takes.
-    if (!hasBody(req) || (!isJsonMediaType(type) && req.method !== 'POST')) return next();
+    if (!declared || (!isJsonMediaType(type) && req.method !== 'POST')) return next();
     try {
       const body = await pipeline.readBody(req);
       if (body !== undefined) {
         (req as unknown as Record<symbol, Buffer>)[RAW_BODY] = body.raw;
         req.body = internaliseBody(body.value, req.headers.host, /^application\/json-patch\+json/i.test(type ?? ''));
+      } else if (isJsonMediaType(type)) {
+        // An empty JSON body reads as an empty object (as body-parser read it): the route names what is missing.
+        req.body = {};
       }
       next();
     } catch (err) {
