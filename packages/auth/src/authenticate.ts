@@ -74,7 +74,7 @@ export function authenticatedFromCache(headers: AuthHeaders, verifier: TokenVeri
 
 /** A verified token from a `Bearer` header already checked; never verifies. Only verified tokens are found. */
 function peekHeader(header: string, verifier: TokenVerifier): VerifiedToken | undefined {
-  if (header.length < 8 || header.charCodeAt(6) !== 0x20 || header.slice(0, 6).toLowerCase() !== 'bearer')
-    return undefined;
-  return verifier.peek(header.slice(7).trim());
+  if (header.length < 8 || header.charCodeAt(6) !== 0x20) return undefined;
+  if (!header.startsWith('Bearer') && header.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  return verifier.peek(header.charCodeAt(header.length - 1) === 0x20 ? header.slice(7).trim() : header.slice(7));
 }

@@ -4,6 +4,7 @@ import { MethodNotAllowedError } from '@permissions/model';
 import type { CallerIdentity } from './auth-middleware';
 import { toHttpError, type HttpError } from './errors';
 import { readJsonBody, type JsonBody } from './json-body';
+import type { HistogramChild } from './lean-histogram';
 import type { Logger } from './logging';
 import type { Metrics } from './metrics';
 import type { Method } from './methods';
@@ -68,15 +69,15 @@ export interface RequestPipelineOptions {
 
 export type RequestPipeline = ReturnType<typeof createRequestPipeline>;
 
-/** A direct route's request on its way through the pipeline. */
-interface Flight {
+/** A direct route's request on its way through the pipeline (one object per request). */
+interface Flight extends Exchange {
   route: DirectRoute;
   req: IncomingMessage;
   res: ServerResponse;
   path: string;
   query: string;
-  exchange: Exchange;
-  located: string[] | undefined;
+  /** `Content-Location`, when the route sends it. */
+  located: string | undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -95,13 +96,15 @@ function first(value: string | string[] | undefined): string | undefined {
  */
 export function createRequestPipeline(options: RequestPipelineOptions) {
   const { log, metrics, verifier, bodyLimitBytes } = options;
-  // prom-client hashes a label object on every observe; the few (service, method, status) children are kept.
-  const durations = new Map<string, Map<number, { observe(seconds: number): void }>>();
+  // The few (service, method, status) series are resolved once, by maps keyed with strings that are the same
+  // objects every time (a service's name, node's method names), so no string is hashed per request.
+  const durations = new Map<string, Map<string, Map<number, HistogramChild>>>();
 
-  function durationOf(service: string, method: string, status: number) {
-    const key = service + method;
-    let byStatus = durations.get(key);
-    if (byStatus === undefined) durations.set(key, (byStatus = new Map()));
+  function durationOf(service: string, method: string, status: number): HistogramChild {
+    let byMethod = durations.get(service);
+    if (byMethod === undefined) durations.set(service, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
     let child = byStatus.get(status);
     if (child === undefined) {
       child = metrics.httpDuration.labels({ service, method, status: String(status) });
@@ -128,10 +131,11 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
 
   /** The caller's identity; synchronous when every token it carries was verified before and has not expired. */
   function identify(req: IncomingMessage): CallerIdentity | Promise<CallerIdentity> {
-    const headers: AuthHeaders = {
-      authorization: req.headers.authorization,
-      'x-client-authorization': first(req.headers['x-client-authorization']),
-    };
+    const client = req.headers['x-client-authorization'];
+    // node:http joins repeated unknown headers into one string: the headers are AuthHeaders as they are.
+    const headers: AuthHeaders = Array.isArray(client)
+      ? { authorization: req.headers.authorization, 'x-client-authorization': first(client) }
+      : (req.headers as AuthHeaders);
     return authenticatedFromCache(headers, verifier) ?? authenticate(headers, verifier);
   }
 
@@ -152,10 +156,11 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
   /** Writes a JSON answer in one `writeHead` (no header object to merge on the hot path). */
   function writeJson(
     res: ServerResponse,
-    exchange: Exchange,
+    reqId: string,
     status: number,
     body: unknown,
-    extra?: readonly string[],
+    located: string | undefined,
+    extra?: Record<string, string>,
   ): void {
     if (res.headersSent) {
       res.destroy();
@@ -168,9 +173,10 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
       'content-length',
       String(Buffer.byteLength(payload)),
       'x-request-id',
-      exchange.reqId,
+      reqId,
     ];
-    if (extra !== undefined) head.push(...extra);
+    if (located !== undefined) head.push('content-location', located);
+    if (extra !== undefined) for (const name of Object.keys(extra)) head.push(name, extra[name]);
     res.writeHead(status, head);
     res.end(payload);
   }
@@ -178,9 +184,7 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
   /** The error answer of an express request (express has set its own headers already). */
   function fail(exchange: Exchange, res: ServerResponse, err: unknown): void {
     const mapped = errorAnswer(exchange, err);
-    const extra: string[] = [];
-    for (const [name, value] of Object.entries(mapped.headers ?? {})) extra.push(name, value);
-    writeJson(res, exchange, mapped.status, mapped.body, extra);
+    writeJson(res, exchange.reqId, mapped.status, mapped.body, undefined, mapped.headers);
   }
 
   /** Serves a direct route: authenticate, 405, body, answer, and the same error mapping, metrics and log. */
@@ -194,13 +198,16 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
   ): void {
     // One plain object per request, passed to the steps below (no closures made per request on this path).
     const flight: Flight = {
+      reqId: requestIdOf(req.headers['x-request-id']),
+      started: performance.now(),
+      service,
+      logLevel: route.logLevel ?? 'info',
       route,
       req,
       res,
       path,
       query,
-      exchange: begin(req, service, route.logLevel),
-      located: route.contentLocation === true ? ['content-location', headerSafe(req.url ?? path)] : undefined,
+      located: route.contentLocation === true ? headerSafe(req.url ?? path) : undefined,
     };
     let identity: CallerIdentity | Promise<CallerIdentity>;
     try {
@@ -259,16 +266,14 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
   }
 
   function answered(flight: Flight, value: unknown): void {
-    writeJson(flight.res, flight.exchange, 200, value, flight.located);
-    finish(flight.exchange, flight.req, 200);
+    writeJson(flight.res, flight.reqId, 200, value, flight.located);
+    finish(flight, flight.req, 200);
   }
 
   function failed(flight: Flight, err: unknown): void {
-    const mapped = errorAnswer(flight.exchange, err);
-    const extra = flight.located === undefined ? [] : [...flight.located];
-    for (const [name, value] of Object.entries(mapped.headers ?? {})) extra.push(name, value);
-    writeJson(flight.res, flight.exchange, mapped.status, mapped.body, extra);
-    finish(flight.exchange, flight.req, mapped.status);
+    const mapped = errorAnswer(flight, err);
+    writeJson(flight.res, flight.reqId, mapped.status, mapped.body, flight.located, mapped.headers);
+    finish(flight, flight.req, mapped.status);
   }
 
   return { begin, finish, identify, readBody, fail, serveDirect };

@@ -58,6 +58,32 @@ export function createRememberingDecider(inner: Decider, options: RememberingOpt
   let bytes = 0;
   const counts = { hits: 0, misses: 0 };
   const clock = options.now;
+  // The keys of the askers asking most recently, found by comparing their parts: the same key string object is
+  // then looked up each time, its hash computed once, instead of a new string built and hashed per question.
+  const recentKeys: Array<{
+    principal: string | null;
+    property: string;
+    action: string;
+    evidence: Evidence;
+    key: string;
+  }> = [];
+
+  function keyOf(principal: string | null, property: string, action: string, evidence: Evidence): string {
+    for (const slot of recentKeys) {
+      if (
+        slot.principal === principal &&
+        slot.action === action &&
+        slot.property === property &&
+        slot.evidence === evidence
+      ) {
+        return slot.key;
+      }
+    }
+    const key = askerKey(principal, property, action, evidence);
+    if (recentKeys.length >= 8) recentKeys.shift();
+    recentKeys.push({ principal, property, action, evidence, key });
+    return key;
+  }
   const askers = new LRUCache<string, AskerMemo>({
     max: Math.max(1, Math.floor(options.maxAnswers / 10)),
     ttl: options.ttlMs,
@@ -116,7 +142,7 @@ export function createRememberingDecider(inner: Decider, options: RememberingOpt
 
   const decider: Decider = {
     isAllowed(asked, action, evidence, withScopes) {
-      const key = askerKey(asked.principal, asked.property, action, evidence);
+      const key = keyOf(asked.principal, asked.property, action, evidence);
       const hit = remembered(key, asked, withScopes);
       if (hit !== undefined) {
         counts.hits += asked.resources.length;
