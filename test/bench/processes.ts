@@ -48,17 +48,3 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
     }
   }
 }
-
-/** A port nobody listens on now (other benchmarks and tests run on this machine: no fixed ports). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

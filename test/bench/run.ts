@@ -7,7 +7,8 @@ import autocannon from 'autocannon';
 import { createPgStore, createPool } from '@permissions/store';
 import { DEFAULT_CLIENT, startDevIdp } from '@permissions/dev-stand-ins/idp';
 import { measurePathological, writePathologicalFixtures } from './pathological';
-import { REPO, freePort, startTs, waitForHttp, type Child } from './processes';
+import { freePort } from '../src/harness/processes';
+import { REPO, startTs, waitForHttp, type Child } from './processes';
 import { round, summarise } from './stats';
 
 /**

@@ -31,3 +31,10 @@ test('every invalid variable is reported at once', () => {
     expect((err as Error).message).toMatch(/BODY_LIMIT must be a size/);
   }
 });
+
+test('CACHE_MAX_BYTES is a size, 256 MB unless set, and at least 1 MB', () => {
+  expect(loadConfig({}).cache.maxBytes).toBe(256 * 1024 * 1024);
+  expect(loadConfig({ CACHE_MAX_BYTES: '64mb' }).cache.maxBytes).toBe(64 * 1024 * 1024);
+  expect(() => loadConfig({ CACHE_MAX_BYTES: '10kb' })).toThrow(/CACHE_MAX_BYTES must be a size of at least 1mb/);
+  expect(() => loadConfig({ CACHE_MAX_BYTES: 'plenty' })).toThrow(/CACHE_MAX_BYTES/);
+});
