@@ -45,15 +45,17 @@ export function createActorsSource(
   teams: TeamCache,
   options: { maxEntries: number; maxBytes: number },
 ): ActorsSource {
+  // The lists of invalidated principals are kept as hints of which teams they were in (and at which version), in
+  // an eighth of the actors' bytes.
+  const hintBytes = Math.max(64 * 1024, Math.floor(options.maxBytes / 8));
   const lists = new LRUCache<string, TeamList>({
     max: options.maxEntries,
-    maxSize: options.maxBytes,
+    maxSize: Math.max(1, options.maxBytes - hintBytes),
     sizeCalculation: (list) => list.size,
   });
-  // The lists of invalidated principals, as hints of which teams they were in (and at which version).
   const previous = new LRUCache<string, ReadonlyMap<string, number>>({
     max: Math.max(1, Math.floor(options.maxEntries / 10)),
-    maxSize: Math.max(64 * 1024, Math.floor(options.maxBytes / 8)),
+    maxSize: hintBytes,
     sizeCalculation: (seqs, principal) => ENTRY_OVERHEAD + stringBytes(principal) + 64 * seqs.size,
   });
   const guard = createInvalidationGuard({ maxKeys: Math.max(10_000, options.maxEntries), maxBytes: options.maxBytes });
@@ -137,8 +139,8 @@ export function createActorsSource(
       previous.clear();
     },
     stats: () => ({
-      entries: lists.size,
-      bytes: lists.calculatedSize,
+      entries: lists.size + previous.size,
+      bytes: lists.calculatedSize + previous.calculatedSize,
       maxBytes: options.maxBytes,
       hits: counts.hits,
       misses: counts.misses,
