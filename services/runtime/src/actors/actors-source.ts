@@ -5,7 +5,7 @@ import type { StoreReader } from '@permissions/store';
 import { MAX_CACHED_KEY_LENGTH, stringBytes } from '../caches/byte-size';
 import { createInvalidationGuard } from '../document-source/invalidation-guard';
 import { createSingleFlight } from '../document-source/single-flight';
-import type { MaybePromise } from '../slices';
+import { inSlices, type MaybePromise } from '../slices';
 import type { CachedTeam, TeamCache } from './team-cache';
 
 /** What the engine needs besides documents: the caller (principal and team ids) and its teams that have roles. */
@@ -90,7 +90,9 @@ export function createActorsSource(
     const seqs = new Map<string, number>();
     const withRoles: TeamWithId[] = [];
     let size = ENTRY_OVERHEAD + stringBytes(principal);
-    for (const row of rows) {
+    // Freezing, measuring and compiling 200 teams of 95 KB is real work: in slices, like any large question.
+    await inSlices(rows.length, (i) => {
+      const row = rows[i];
       const cached = row.team === null ? held.get(row.id) : teams.get(row.id);
       const team =
         cached !== undefined && cached.seq === row.seq
@@ -102,7 +104,7 @@ export function createActorsSource(
       seqs.set(row.id, row.seq);
       size += 64 + stringBytes(row.id);
       if (team.hasRoles) withRoles.push(team.withId);
-    }
+    });
     const caller: Caller = Object.freeze({ principal, teams: Object.freeze([...seqs.keys()]) as string[] });
     if (principal.length <= MAX_CACHED_KEY_LENGTH && guard.mayStore(principal, started, null)) {
       lists.set(principal, { caller, seqs, size });

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { isPlainObject, type Team, type TeamWithId } from '@permissions/model';
+import { isPlainObject, roleIndexOf, type Team, type TeamWithId } from '@permissions/model';
 import { freezeAndMeasure, stringBytes } from '../caches/byte-size';
 import { createInvalidationGuard } from '../document-source/invalidation-guard';
 
@@ -18,8 +18,9 @@ const ENTRY_OVERHEAD = 128;
 /**
  * Team documents by id and version (issue 18.10): a team is loaded once per version and shared by all its
  * members' actor lists, so a member of 200 teams does not hold 200 copies, and a change to one team reloads that
- * one only. Events invalidate by team id, with the same fill guard as documents. A team's compiled role index
- * lives as long as its frozen roles object, so it is counted here: roughly the size of the roles again.
+ * one only. Events invalidate by team id, with the same fill guard as documents. A team's role index is compiled
+ * when the team is stored and lives as long as its frozen roles object, so it is counted here: roughly the size of
+ * the roles again.
  */
 export function createTeamCache(options: { maxEntries: number; maxBytes: number }) {
   const cache = new LRUCache<string, CachedTeam>({
@@ -47,6 +48,8 @@ export function createTeamCache(options: { maxEntries: number; maxBytes: number 
         2 * stringBytes(id) +
         freezeAndMeasure(team) +
         (isPlainObject(roles) ? freezeAndMeasure(roles) : 0);
+      // Compiled now, while the team is loaded (in slices), rather than in the middle of a question.
+      if (isPlainObject(roles)) roleIndexOf(roles);
       const entry: CachedTeam = Object.freeze({
         seq,
         withId: Object.freeze({ id, team }),
