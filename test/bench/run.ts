@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -33,10 +33,33 @@ interface Throughput {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** The server process's CPU time (user + system) per request, in µs, when its pid is known (Linux). */
+  cpuUsPerRequest?: number;
+  requests?: number;
+  cpuMs?: number;
 }
 
-async function once(url: string, options: Partial<autocannon.Options>, duration: number): Promise<Throughput> {
+/** CPU time (user + system) a process has used, in ms, or undefined where /proc is not there. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+async function once(
+  url: string,
+  options: Partial<autocannon.Options>,
+  duration: number,
+  pid?: number,
+): Promise<Throughput> {
+  const cpuBefore = cpuMsOf(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration, ...options });
+  const cpuAfter = cpuMsOf(pid);
+  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   return {
     // Requests over the time they took (autocannon's average is of whole seconds, and slices may be shorter).
     reqPerSec: round(result.requests.total / result.duration, 0),
@@ -44,11 +67,15 @@ async function once(url: string, options: Partial<autocannon.Options>, duration:
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    requests: result.requests.total,
+    cpuMs,
   };
 }
 
-type Target = { name: string; url: string; options?: Partial<autocannon.Options> };
-type Measured = Throughput & { rounds: number[] };
+/** `pid` is the server's, so that its CPU time per request is measured too: that, unlike throughput, does not
+ * depend on what else the shared machine runs. */
+type Target = { name: string; url: string; options?: Partial<autocannon.Options>; pid?: number };
+type Measured = Throughput & { rounds: number[]; cpuUsPerRequestRounds: number[] };
 
 /**
  * Measures several servers in rounds; within a round they alternate in short slices (A B C A B C …) and each one's
@@ -56,13 +83,13 @@ type Measured = Throughput & { rounds: number[] };
  * median round (which is what the table shows, with every round beside it).
  */
 async function interleaved(targets: Target[]): Promise<Record<string, Measured>> {
-  for (const t of targets) await once(t.url, t.options ?? {}, 1); // warm-up
+  for (const t of targets) await once(t.url, t.options ?? {}, 1, t.pid); // warm-up
   const rounds: Record<string, Throughput[]> = {};
   const sliceS = DURATION_S / SLICES;
   for (let r = 0; r < ROUNDS; r++) {
     const slices: Record<string, Throughput[]> = {};
     for (let s = 0; s < SLICES; s++) {
-      for (const t of targets) (slices[t.name] ??= []).push(await once(t.url, t.options ?? {}, sliceS));
+      for (const t of targets) (slices[t.name] ??= []).push(await once(t.url, t.options ?? {}, sliceS, t.pid));
     }
     for (const t of targets) {
       const list = slices[t.name];
@@ -76,15 +103,27 @@ async function interleaved(targets: Target[]): Promise<Record<string, Measured>>
         p99Ms: Math.max(...list.map((x) => x.p99Ms)),
         non2xx: list.reduce((sum, x) => sum + x.non2xx, 0),
         errors: list.reduce((sum, x) => sum + x.errors, 0),
+        ...cpuPerRequest(list),
       });
     }
   }
   const out: Record<string, Measured> = {};
   for (const [name, list] of Object.entries(rounds)) {
     const sorted = [...list].sort((a, b) => a.reqPerSec - b.reqPerSec);
-    out[name] = { ...sorted[Math.floor(sorted.length / 2)], rounds: list.map((x) => x.reqPerSec) };
+    out[name] = {
+      ...sorted[Math.floor(sorted.length / 2)],
+      rounds: list.map((x) => x.reqPerSec),
+      cpuUsPerRequestRounds: list.flatMap((x) => (x.cpuUsPerRequest === undefined ? [] : [x.cpuUsPerRequest])),
+    };
   }
   return out;
+}
+
+function cpuPerRequest(list: Throughput[]): { cpuUsPerRequest?: number } {
+  if (list.some((x) => x.cpuMs === undefined)) return {};
+  const cpuMs = list.reduce((sum, x) => sum + (x.cpuMs ?? 0), 0);
+  const requests = list.reduce((sum, x) => sum + (x.requests ?? 0), 0);
+  return { cpuUsPerRequest: round((cpuMs * 1000) / requests, 1) };
 }
 
 /** The ratio of two servers in each round. */
@@ -180,11 +219,12 @@ async function main(): Promise<void> {
     const batchBody = JSON.stringify({ resource: resources, user: alice, action: 'read', withIndividualAnswers: true });
     const measured = await interleaved([
       // The baselines get the very same request (URL, token and all), so only what answers it differs.
-      { name: 'raw', url: `${at(rawPort)}${question}`, options: { headers } },
-      { name: 'express', url: `${at(expressPort)}${question}`, options: { headers } },
-      { name: 'runtime', url: `${at(portA)}${question}`, options: { headers } },
+      { name: 'raw', url: `${at(rawPort)}${question}`, options: { headers }, pid: raw.process.pid },
+      { name: 'express', url: `${at(expressPort)}${question}`, options: { headers }, pid: bare.process.pid },
+      { name: 'runtime', url: `${at(portA)}${question}`, options: { headers }, pid: runtimeA.process.pid },
       {
         name: 'batch',
+        pid: runtimeA.process.pid,
         url: `${at(portA)}/az-is-allowed`,
         options: { method: 'POST', headers, body: batchBody },
       },
@@ -273,11 +313,12 @@ async function main(): Promise<void> {
     };
 
     // 6. Pathological questions on a runtime that is serving (4 600 patterns, a 600-deep chain, 200 teams).
-    const fixtures = { store, org: ORG, alice, bob: idp.principalOf('bob') };
+    const fixtures = { store, org: ORG, alice, bob: idp.principalOf('bob'), carol: idp.principalOf('carol') };
     await writePathologicalFixtures(fixtures);
     results.pathological = await measurePathological(fixtures, at(portB), {
       alice: token,
       bob: await idp.tokenFor('bob'),
+      carol: await idp.tokenFor('carol'),
     });
 
     // 7. Memory per cached document (own process, --expose-gc), beside what the cache's own estimate counts.
@@ -403,6 +444,11 @@ function printTable(results: Record<string, unknown>): void {
       `rounds ${h.runtimeCachedIsAllowed.rounds.join(', ')}; p50 ${h.runtimeCachedIsAllowed.p50Ms} ms, p99 ${h.runtimeCachedIsAllowed.p99Ms} ms`,
     ],
     [
+      '  server CPU per request',
+      `${h.runtimeCachedIsAllowed.cpuUsPerRequestRounds.join(', ')} µs`,
+      `raw node:http ${h.rawNodeHttp.cpuUsPerRequestRounds.join(', ')} µs; bare express ${h.bareExpress.cpuUsPerRequestRounds.join(', ')} µs (per round)`,
+    ],
+    [
       '  ratio to raw node:http (goal ≥ 0.5)',
       `${h.ratioToRaw}`,
       `rounds ${h.ratioToRawPerRound.join(', ')}: ${every(h.ratioToRawPerRound, 0.5)}`,
@@ -415,7 +461,7 @@ function printTable(results: Record<string, unknown>): void {
     [
       'withIndividualAnswers, 100 resources',
       `${r.batch.decisionsPerSec} decisions/s`,
-      `rounds ${r.batch.decisionsPerSecPerRound.join(', ')} (goal ≥ 500 000): ${every(r.batch.decisionsPerSecPerRound, 500_000)}`,
+      `rounds ${r.batch.decisionsPerSecPerRound.join(', ')} (goal ≥ 500 000): ${every(r.batch.decisionsPerSecPerRound, 500_000)}; CPU ${r.batch.cpuUsPerRequestRounds.join(', ')} µs per request`,
     ],
     [
       'cold miss, 10 ancestors',
