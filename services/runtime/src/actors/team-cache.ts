@@ -43,17 +43,16 @@ export function createTeamCache(options: { maxEntries: number; maxBytes: number 
     /** The team read at `seq` (frozen here), kept unless an event about it came since `started`. */
     store(id: string, seq: number, team: Team, started: number): CachedTeam {
       const roles = (team as { roles?: unknown }).roles;
-      const size =
-        ENTRY_OVERHEAD +
-        2 * stringBytes(id) +
-        freezeAndMeasure(team) +
-        (isPlainObject(roles) ? freezeAndMeasure(roles) : 0);
+      const hasRoles = isPlainObject(roles) && Object.keys(roles).length > 0;
+      // The compiled roles are about as large as the roles, which are most of such a team: counted twice.
+      const bytes = freezeAndMeasure(team);
+      const size = ENTRY_OVERHEAD + 2 * stringBytes(id) + (hasRoles ? 2 * bytes : bytes);
       // Compiled now, while the team is loaded (in slices), rather than in the middle of a question.
-      if (isPlainObject(roles)) roleIndexOf(roles);
+      if (hasRoles) roleIndexOf(roles);
       const entry: CachedTeam = Object.freeze({
         seq,
         withId: Object.freeze({ id, team }),
-        hasRoles: isPlainObject(roles) && Object.keys(roles).length > 0,
+        hasRoles,
         size,
       });
       if (guard.mayStore(id, started, seq)) cache.set(id, entry);
