@@ -2,7 +2,8 @@
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/{packages,services,test}/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/.data/'],
+  // The browser test needs Chromium: `pnpm test:browser` runs it (test/browser/jest.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/.data/', '<rootDir>/test/browser/'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

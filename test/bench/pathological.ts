@@ -34,10 +34,19 @@ async function whileHealthPolled(runtimeUrl: string, question: () => Promise<voi
   return { questionMs: round(questionMs), healthMaxMs: round(Math.max(...healthMs)), healthAnswered: healthMs.length };
 }
 
-async function ask(runtimeUrl: string, headers: Record<string, string>, body: unknown): Promise<void> {
+async function ask(
+  runtimeUrl: string,
+  headers: Record<string, string>,
+  body: unknown,
+  expected?: unknown,
+): Promise<void> {
   const res = await fetch(`${runtimeUrl}/az-is-allowed`, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`pathological question answered ${res.status} ${text.slice(0, 200)}`);
+  // A question whose data decides nothing would measure nothing.
+  if (expected !== undefined && JSON.stringify(JSON.parse(text)) !== JSON.stringify(expected)) {
+    throw new Error(`pathological question answered ${text.slice(0, 200)}, not ${JSON.stringify(expected)}`);
+  }
 }
 
 export interface PathologicalFixtures {
@@ -52,13 +61,22 @@ export interface PathologicalFixtures {
 /** Writes the pathological data directly through the store (fixtures, not what is measured). */
 export async function writePathologicalFixtures(f: PathologicalFixtures): Promise<void> {
   const patterns: Record<string, string[]> = {};
-  for (let i = 0; i < 4600; i++) patterns[`/p${i}/*`] = ['read'];
+  // Each round asks another action (so no answer is remembered), each granted: the roles must really decide.
+  for (let i = 0; i < 4600; i++) patterns[`/p${i}/*`] = ['read0', 'read1', 'read2'];
+  // The base is a namespace and the role is bound to its incarnation (CONTRACT §4.8), as a governor of / and the
+  // teams service would write them: otherwise the roles decide nothing and the question costs nothing.
+  const base = `${f.org}/patterns`;
   await f.store.write(async (tx) => {
-    await tx.createDocument({ _subject: `${f.org}/patterns`, _self: { govern: [f.alice] } });
+    const incarnation = await tx.createDocument({
+      _subject: base,
+      _self: { govern: [f.alice] },
+      _metadata: { sharedWith: [], namespace: true },
+    });
     await tx.createTeam('/az-tm-bench-patterns-000000000000000000000001', {
       isA: 'Team',
       members: [f.bob],
-      roles: { [`${f.org}/patterns`]: patterns },
+      roles: { [base]: patterns },
+      rolesGrantedOn: { [base]: incarnation },
     });
   });
   await f.store.write(async (tx) => {
@@ -97,7 +115,7 @@ export async function measurePathological(
   for (let run = 0; run < 3; run++) {
     patterns.push(
       await whileHealthPolled(runtimeUrl, () =>
-        ask(runtimeUrl, as(tokens.bob), { resource: underBase, user: f.bob, action: `read${run}` }),
+        ask(runtimeUrl, as(tokens.bob), { resource: underBase, user: f.bob, action: `read${run}` }, true),
       ),
     );
   }

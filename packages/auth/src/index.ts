@@ -4,8 +4,19 @@ export { createIssuerDiscovery, type IssuerDiscovery, type IssuerMetadata } from
 export { EMAILS_PATH, IDS_PATH, queryIssuerUsers, type IssuerUser } from './issuer-ids-api';
 export { IssuerConfigError, isLoopbackHost, parseTrustedIssuers } from './issuer-urls';
 export {
+  createLookupThrottle,
+  DEFAULT_UNKNOWN_LOOKUPS,
+  refilled,
+  secondsUntilOneToken,
+  type Bucket,
+  type LookupThrottle,
+  type ThrottlePolicy,
+} from './lookup-throttle';
+export {
   createPrincipalNormaliser,
   MALFORMED_PRINCIPAL_MSG,
+  MAX_LOOKUPS_PER_REQUEST,
+  type OnBehalfOf,
   type PrincipalNormaliser,
   type PrincipalNormaliserOptions,
 } from './principal-normaliser';

@@ -8,6 +8,7 @@ import {
   TEAM_PREFIX,
 } from '@permissions/model';
 import type { ClientCredentials } from './client-credentials';
+import { createLookupThrottle, type ThrottlePolicy } from './lookup-throttle';
 import { EMAILS_PATH, IDS_PATH, queryIssuerUsers, type IssuerUser } from './issuer-ids-api';
 import { findTrustedIssuer, parseTrustedIssuers } from './issuer-urls';
 
@@ -15,14 +16,32 @@ export interface PrincipalNormaliser {
   /**
    * Checks principals written into a document or a team (reference §2.3) and returns them with e-mails replaced by
    * ids, duplicates removed and order kept. 400 for a malformed, untrusted or unknown principal; 503 when an issuer
-   * cannot be asked.
+   * cannot be asked; 429 when the acting principal has found too many unknown e-mails or ids lately.
    */
-  normalise(principals: readonly string[]): Promise<string[]>;
+  normalise(principals: readonly string[], on?: OnBehalfOf): Promise<string[]>;
   /**
    * The same checks for principals gathered from many lists (a whole document), in one batch per issuer: each given
    * value → its normalised form. De-duplicating each list after mapping is the caller's job.
    */
-  resolve(principals: readonly string[]): Promise<Map<string, string>>;
+  resolve(principals: readonly string[], on?: OnBehalfOf): Promise<Map<string, string>>;
+  /**
+   * A trusted issuer in its configured spelling, when `issuer` names one but for a trailing slash; anything else
+   * unchanged. Principals are always written with it, so that one issuer is spelt one way in every document.
+   */
+  canonicalIssuer(issuer: string): string;
+}
+
+/**
+ * Whose request the lookups serve (issue 18 item 4). With an `actor`, lookups are bounded per request, unknown ones
+ * are throttled per actor, and an error lists only the first few unknown values (what an administrator needs to fix
+ * his request, not an oracle of who has an account). Without one (the services' own work, such as a migration) none
+ * of that applies and every unknown value is listed.
+ */
+export interface OnBehalfOf {
+  /** The acting principal (`null`: a request without one, throttled as one anonymous actor). */
+  actor: string | null;
+  /** Principals already stored (checked when they were written): not looked up again, so not counted; nor is the actor. */
+  verified?: Iterable<string>;
 }
 
 export interface PrincipalNormaliserOptions {
@@ -32,7 +51,17 @@ export interface PrincipalNormaliserOptions {
   cacheTtlMs?: number;
   cacheMaxEntries?: number;
   fetchTimeoutMs?: number;
+  /** E-mails or ids not yet confirmed that one request on behalf of an actor may look up (100). */
+  maxLookupsPerRequest?: number;
+  /** Unknown e-mails or ids an actor may look up (DEFAULT_UNKNOWN_LOOKUPS: 20 at once, 20 a minute). */
+  unknownLookups?: ThrottlePolicy;
+  /** Unknown values an error names to an actor (5). */
+  maxListedUnknown?: number;
+  now?: () => number;
 }
+
+export const MAX_LOOKUPS_PER_REQUEST = 100;
+const MAX_LISTED_UNKNOWN = 5;
 
 export const MALFORMED_PRINCIPAL_MSG =
   'users and clients must be of the form {issuer}#{id} where issuer is a trusted issuer';
@@ -44,10 +73,8 @@ const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,255}$/;
 type Kind = 'email' | 'uuid';
 interface Lookup {
   value: string;
-  /** The configured issuer, asked through its ids API. */
+  /** The configured issuer, asked through its ids API and written in the principal. */
   issuer: string;
-  /** The issuer as the principal wrote it (equal to `issuer` but perhaps for a trailing slash). */
-  written: string;
   kind: Kind;
   id: string;
 }
@@ -61,6 +88,9 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
     ttl: options.cacheTtlMs ?? 300_000,
   });
   const cacheKey = (l: Pick<Lookup, 'issuer' | 'kind' | 'id'>) => `${l.kind} ${l.issuer}#${l.id.toLowerCase()}`;
+  const maxLookups = options.maxLookupsPerRequest ?? MAX_LOOKUPS_PER_REQUEST;
+  const maxListed = options.maxListedUnknown ?? MAX_LISTED_UNKNOWN;
+  const throttle = createLookupThrottle({ policy: options.unknownLookups, now: options.now });
 
   /** Classifies one value: the final string when no lookup is needed, else what to look up. */
   function classify(value: string): string | Lookup {
@@ -68,15 +98,16 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
     const hash = value.indexOf('#');
     const written = hash < 0 ? '' : value.slice(0, hash);
     const id = hash < 0 ? '' : value.slice(hash + 1);
-    // The ids API is asked at the configured issuer; the principal keeps the issuer as written (as in tokens).
+    // Issuers are written in their configured spelling, as tokens' principals are: `{iss}/#anyone` kept as written
+    // would never match a token of `{iss}` (CONTRACT §4.10).
     const issuer = findTrustedIssuer(issuers, written);
     if (issuer === undefined || id.length === 0) {
       throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
     }
-    if (`#${id}` === ISSUER_ANYONE_SUFFIX) return value;
-    if (looksLikeEmail(id)) return { value, issuer, written, kind: 'email', id };
-    if (UUID.test(id)) return { value, issuer, written, kind: 'uuid', id };
-    if (CLIENT_ID.test(id)) return value;
+    if (`#${id}` === ISSUER_ANYONE_SUFFIX) return `${issuer}#${id}`;
+    if (looksLikeEmail(id)) return { value, issuer, kind: 'email', id };
+    if (UUID.test(id)) return { value, issuer, kind: 'uuid', id };
+    if (CLIENT_ID.test(id)) return `${issuer}#${id}`;
     throw new BadRequestError(`${MALFORMED_PRINCIPAL_MSG}: ${value}`, { principal: value });
   }
 
@@ -106,40 +137,66 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
     );
   }
 
-  async function resolveAll(principals: readonly string[]): Promise<Map<string, string>> {
-    const classified = principals.map(classify);
+  async function resolveAll(principals: readonly string[], on?: OnBehalfOf): Promise<Map<string, string>> {
+    // The acting principal comes from a verified token: asking the issuer whether it exists would tell nothing.
+    const verified = new Set([...(on?.verified ?? []), ...(on?.actor ? [on.actor] : [])]);
+    const classified = principals.map((value) => (verified.has(value) ? value : classify(value)));
     const lookups = classified.filter((c): c is Lookup => typeof c !== 'string');
     // Answers for this call are kept apart from the bounded cache, which could evict them mid-call.
     const found = new Map<string, string>();
-    const unknown: Lookup[] = [];
+    const unconfirmed = new Map<string, Lookup>();
     for (const lookup of lookups) {
       const id = confirmed.get(cacheKey(lookup));
-      if (id === undefined) unknown.push(lookup);
+      if (id === undefined) unconfirmed.set(cacheKey(lookup), lookup);
       else found.set(cacheKey(lookup), id);
     }
-    if (unknown.length > 0) await askIssuers(unknown, found);
+    const asked = [...unconfirmed.values()];
+    const actor = on === undefined ? undefined : (on.actor ?? 'anonymous');
+    if (actor !== undefined && asked.length > maxLookups) {
+      throw new BadRequestError(
+        `at most ${maxLookups} e-mails or ids not yet known may be looked up in one request (this one names ${asked.length})`,
+        { limit: maxLookups },
+      );
+    }
+    if (asked.length > 0) {
+      if (actor !== undefined) throttle.reserve(actor, asked.length);
+      let answered = false;
+      try {
+        await askIssuers(asked, found);
+        answered = true;
+      } finally {
+        // Values the issuer confirmed cost nothing; when it could not be asked, the caller learns nothing.
+        const free = answered ? asked.filter((l) => found.has(cacheKey(l))).length : asked.length;
+        if (actor !== undefined) throttle.refund(actor, free);
+      }
+    }
 
     const missing = (kind: Kind) =>
       unique(lookups.filter((l) => l.kind === kind && !found.has(cacheKey(l))).map((l) => l.value));
+    const refuse = (msg: string, ids: string[]) => {
+      if (actor === undefined || ids.length <= maxListed) return new BadRequestError(msg, { ids });
+      return new BadRequestError(`${msg} (the first ${maxListed} are listed)`, { ids: ids.slice(0, maxListed) });
+    };
     const missingEmails = missing('email');
-    if (missingEmails.length > 0) throw new BadRequestError('invalid email IDs', { ids: missingEmails });
+    if (missingEmails.length > 0) throw refuse('invalid email IDs', missingEmails);
     const missingIds = missing('uuid');
-    if (missingIds.length > 0) throw new BadRequestError('invalid principal IDs', { ids: missingIds });
+    if (missingIds.length > 0) throw refuse('invalid principal IDs', missingIds);
 
     return new Map(
       classified.map((c, i) => [
         principals[i],
-        typeof c === 'string' ? c : `${c.written}#${found.get(cacheKey(c)) ?? c.id}`,
+        typeof c === 'string' ? c : `${c.issuer}#${found.get(cacheKey(c)) ?? c.id}`,
       ]),
     );
   }
 
   return {
-    async normalise(principals) {
-      const resolved = await resolveAll(principals);
+    async normalise(principals, on) {
+      const resolved = await resolveAll(principals, on);
       return unique(principals.map((p) => resolved.get(p) ?? p));
     },
     resolve: resolveAll,
+    canonicalIssuer: (issuer) => findTrustedIssuer(issuers, issuer) ?? issuer,
   };
 }
 

@@ -128,7 +128,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     // The unverified `iss` only selects among configured issuers; nothing is fetched for any other (W4).
     // A trailing slash does not make another issuer (AUTH_ISSUERS may be written with or without it); the token's
-    // own `iss` is what it is verified against and what its principal is built from.
+    // own `iss` is what it is verified against, the configured spelling what its principal is built from (one
+    // issuer, one spelling, in tokens and in documents alike).
     const issuer = unverified.iss;
     const trusted = typeof issuer === 'string' ? findTrustedIssuer(issuers, issuer) : undefined;
     if (typeof issuer !== 'string' || trusted === undefined) throw rejectToken('unknown issuer');
@@ -148,7 +149,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (err instanceof UnavailableError) throw err;
       throw rejectionFor(err) ?? err;
     }
-    return Object.freeze(toVerifiedToken(issuer, payload));
+    // The principal is built with the configured spelling of the issuer, as principals in documents are written.
+    return Object.freeze(toVerifiedToken(trusted, payload));
   }
 
   return {

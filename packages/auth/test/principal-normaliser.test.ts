@@ -1,4 +1,11 @@
-import { AppError, BadRequestError, UnavailableError, ANYONE, INCOGNITO } from '@permissions/model';
+import {
+  AppError,
+  BadRequestError,
+  TooManyRequestsError,
+  UnavailableError,
+  ANYONE,
+  INCOGNITO,
+} from '@permissions/model';
 import {
   createClientCredentials,
   createPrincipalNormaliser,
@@ -165,5 +172,96 @@ describe('createPrincipalNormaliser (reference §2.3)', () => {
     const err = await failure(refused.normalise([`${idp.issuer}#carol@example.com`]));
     expect(err).toBeInstanceOf(UnavailableError);
     expect(err).toBeInstanceOf(UnavailableError);
+  });
+});
+
+describe('lookups on behalf of a principal (issue 18 item 4)', () => {
+  let idp: DevIdp;
+  beforeAll(async () => {
+    idp = await startDevIdp();
+  });
+  afterAll(() => idp.close());
+
+  const throttled = (policy = { burst: 10, perMinute: 10 }) => {
+    let now = 0;
+    const credentials = createClientCredentials({
+      issuers: [idp.issuer],
+      clientId: 'permissions-client',
+      clientSecret: 'permissions-secret',
+    });
+    const normaliser = createPrincipalNormaliser({
+      issuers: [idp.issuer],
+      credentials,
+      maxLookupsPerRequest: 20,
+      unknownLookups: policy,
+      now: () => now,
+    });
+    return { normaliser, advance: (ms: number) => (now += ms) };
+  };
+  const unknownEmails = (label: string, n: number) =>
+    Array.from({ length: n }, (_, i) => `${idp.issuer}#${label}-${i}@example.com`);
+  const idsCalls = () => idp.requests.filter((r) => r.path.startsWith('/v2/ids/')).length;
+
+  it('refuses more than the bound of values to look up in one request, before asking the issuer', async () => {
+    const { normaliser } = throttled();
+    const before = idsCalls();
+    const err = await failure(normaliser.resolve(unknownEmails('cap', 21), { actor: 'bob' }));
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(err.message).toBe(
+      'at most 20 e-mails or ids not yet known may be looked up in one request (this one names 21)',
+    );
+    expect(err.details).toEqual({ limit: 20 });
+    expect(idsCalls()).toBe(before);
+    // The services' own work (no actor) is not bounded.
+    expect((await failure(normaliser.resolve(unknownEmails('cap', 21)))).details.ids).toHaveLength(21);
+  });
+
+  it('names at most five unknown values to an actor', async () => {
+    const { normaliser } = throttled({ burst: 100, perMinute: 10 });
+    const values = [`${idp.issuer}#alice@example.com`, ...unknownEmails('listed', 8)];
+    const err = await failure(normaliser.resolve(values, { actor: 'bob' }));
+    expect(err.message).toBe('invalid email IDs (the first 5 are listed)');
+    expect(err.details).toEqual({ ids: values.slice(1, 6) });
+    const few = await failure(normaliser.resolve(unknownEmails('few', 2), { actor: 'bob' }));
+    expect([few.message, few.details]).toEqual(['invalid email IDs', { ids: unknownEmails('few', 2) }]);
+  });
+
+  it('throttles an actor who keeps finding unknown values, not those he names that exist, nor other actors', async () => {
+    const { normaliser, advance } = throttled();
+    expect((await failure(normaliser.resolve(unknownEmails('t1', 6), { actor: 'bob' }))).message).toMatch(/^invalid/);
+    expect((await failure(normaliser.resolve(unknownEmails('t2', 6), { actor: 'bob' }))).message).toMatch(/^invalid/);
+    const before = idsCalls();
+    const err = await failure(normaliser.resolve(unknownEmails('t3', 1), { actor: 'bob' }));
+    expect(err).toBeInstanceOf(TooManyRequestsError);
+    expect(err.details).toEqual({ limit: 10, burst: 10, retryAfter: 18 });
+    expect(idsCalls()).toBe(before); // the issuer is not asked while he is throttled
+    // others are not: and e-mails that exist cost nothing, however many
+    const known = ['alice', 'bob', 'carol', 'dave'].map((u) => `${idp.issuer}#${u}@example.com`);
+    for (let i = 0; i < 5; i++) {
+      expect((await normaliser.resolve(known, { actor: 'alice' })).size).toBe(4);
+    }
+    expect((await failure(normaliser.resolve(unknownEmails('t4', 1), { actor: 'alice' }))).message).toBe(
+      'invalid email IDs',
+    );
+    advance(18_000);
+    expect((await failure(normaliser.resolve(unknownEmails('t5', 1), { actor: 'bob' }))).message).toBe(
+      'invalid email IDs',
+    );
+  });
+
+  it('concurrent requests cannot all spend the same tokens', async () => {
+    const { normaliser } = throttled({ burst: 5, perMinute: 1 });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => failure(normaliser.resolve(unknownEmails(`c${i}`, 5), { actor: 'bob' }))),
+    );
+    expect(answers.filter((err) => err instanceof TooManyRequestsError)).toHaveLength(5);
+  });
+
+  it('principals already stored are not looked up again', async () => {
+    const { normaliser } = throttled();
+    const stored = [idp.principalOf('alice'), `${idp.issuer}#00000000-0000-4000-8000-00000000000a`];
+    const before = idsCalls();
+    expect(await normaliser.normalise(stored, { actor: 'bob', verified: stored })).toEqual(stored);
+    expect(idsCalls()).toBe(before);
   });
 });

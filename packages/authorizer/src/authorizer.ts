@@ -1,11 +1,15 @@
 import {
   isAllowed,
+  mayKnowOf,
+  namespaceCandidates,
   type ActionQuery,
   type Answer,
   type Caller,
   type DocumentLookup,
   type TeamWithId,
+  type VisibilityContext,
   ForbiddenError,
+  NotFoundError,
   UnauthorizedError,
 } from '@permissions/model';
 import type { StoreReader } from '@permissions/store';
@@ -18,7 +22,10 @@ export interface RequestCaller extends Caller {
 export interface Authorizer {
   /** Loads the principal's teams (one query). `null` = a request without a user. */
   callerOf(principal: string | null): Promise<RequestCaller>;
-  /** Loads the subjects and all their ancestors in one query, for several synchronous evaluations. */
+  /**
+   * Loads the subjects and all their ancestors in one query, for several synchronous evaluations; for a subject
+   * without a document, also the prefixes where its nearest namespace may be (a second query, only then).
+   */
   lookup(subjects: string[]): Promise<DocumentLookup>;
   /** The engine's answer for one resource (documents, then the role fallback for `_self`). */
   decide(lookup: DocumentLookup, subject: string, query: ActionQuery, caller: RequestCaller): Decision;
@@ -27,6 +34,23 @@ export interface Authorizer {
    * Returns the scopes (the resource and the ancestors visited).
    */
   require(subject: string, query: ActionQuery, caller: RequestCaller): Promise<string[]>;
+  /**
+   * The check of a route that names a document (CONTRACT §4.10): `query` allowed, the route goes on (its success
+   * tells that the document exists, so a governor who may not read still patches); otherwise a document the caller
+   * may not know of answers exactly as a missing one (404 `permissions not found for subject`), and one he may know
+   * of answers 403 (401 without a user). Returns the lookup (the subject and its ancestors) for further judgements.
+   */
+  requireVisible(subject: string, query: ActionQuery, caller: RequestCaller): Promise<DocumentLookup>;
+}
+
+/** What `mayKnowOf`, `knowledgeAcross` and `visibleSubjects` need, for a loaded lookup and a caller. */
+export function visibilityFor(lookup: DocumentLookup, caller: RequestCaller): VisibilityContext {
+  return { lookup, caller, teamsWithRoles: caller.teamsWithRoles };
+}
+
+/** The answer for a subject without a document, and for one the caller may not know of. */
+export function documentNotFound(subject: string): NotFoundError {
+  return new NotFoundError('permissions not found for subject', { subject });
 }
 
 export interface Decision {
@@ -48,7 +72,11 @@ export function createAuthorizer(store: StoreReader, component: string): Authori
     },
     async lookup(subjects) {
       const documents = await store.getDocumentsWithAncestors(subjects);
-      return (subject) => documents.get(subject)?.document ?? null;
+      const lookup: DocumentLookup = (subject) => documents.get(subject)?.document ?? null;
+      const candidates = namespaceCandidates(lookup, subjects).filter((prefix) => !documents.has(prefix));
+      if (candidates.length === 0) return lookup;
+      for (const [subject, entry] of await store.getDocumentsWithAncestors(candidates)) documents.set(subject, entry);
+      return lookup;
     },
     decide(lookup, subject, query, caller) {
       const answer = isAllowed(lookup, subject, query, caller, caller.teamsWithRoles);
@@ -59,6 +87,12 @@ export function createAuthorizer(store: StoreReader, component: string): Authori
       const decision = authorizer.decide(lookup, subject, query, caller);
       if (decision.allowed !== true) throw refusal(component, subject, query, caller);
       return decision.scopes;
+    },
+    async requireVisible(subject, query, caller) {
+      const lookup = await authorizer.lookup([subject]);
+      if (authorizer.decide(lookup, subject, query, caller).allowed === true) return lookup;
+      if (!mayKnowOf(visibilityFor(lookup, caller), subject)) throw documentNotFound(subject);
+      throw refusal(component, subject, query, caller);
     },
   };
   return authorizer;

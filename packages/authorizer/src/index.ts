@@ -1,2 +1,3 @@
 export * from './authorizer';
 export * from './prepare-document';
+export * from './write-checks';

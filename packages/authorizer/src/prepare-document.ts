@@ -1,73 +1,79 @@
 import {
   assertDocumentSize,
-  buildMetadata,
   mapPrincipals,
-  parentsOf,
   principalsToNormalise,
-  reachableDocuments,
   validateDocument,
+  withMetadata,
   type PermissionsDocument,
-  BadRequestError,
-  ForbiddenError,
 } from '@permissions/model';
-import type { PrincipalNormaliser } from '@permissions/auth';
-import type { Authorizer } from './authorizer';
+import type { OnBehalfOf, PrincipalNormaliser } from '@permissions/auth';
 
-export interface DocumentPreparationDeps {
-  authorizer: Authorizer;
-  normaliser: PrincipalNormaliser;
-  now(): string;
+/** What decides where documents may be created (CONTRACT §4.8), from the configuration. */
+export interface DocumentAuthority {
+  /** The services' own client at each trusted issuer (`servicesClientPrincipals`). */
+  servicesClients: readonly string[];
+  /** `LEGACY_RBAC_URL`: documents under its orgs are created by the migration first. Unset: no legacy orgs. */
+  legacyRbacUrl: string | undefined;
 }
 
 /**
- * Everything a new permissions document goes through before it is stored, whoever creates it (maintenance's
- * POST, a team's `_permissions`, the migration): validation (400 stops the request, B25), size, e-mail → id
- * normalisation, `_permissionsHeirs.add` on every parent for the acting principal (403), no cycle (400), and the
- * server-built `_metadata`. Returns the document and its scopes (itself and its ancestors).
+ * The part of preparing a document that needs no stored data, done before the write transaction: validation and
+ * bounds (400 stops the request, B25), size, and e-mail → id normalisation (which asks the issuers, and must not
+ * hold locks while it does). Whoever creates the document (maintenance's POST, a team's `_permissions`) then checks
+ * it against stored data inside the write (`checkNewDocument`: parents, cycle, depth, where it may be created and
+ * whether it is a namespace, whether someone can repair it).
  */
-export async function prepareNewDocument(
-  deps: DocumentPreparationDeps,
+export async function prepareDocumentBody(
+  normaliser: PrincipalNormaliser,
   body: unknown,
-  acting: string | null,
-): Promise<{ document: PermissionsDocument; scopes: string[] }> {
-  let document = validateDocument(body);
+  on: OnBehalfOf,
+): Promise<PermissionsDocument> {
+  const document = validateDocument(body);
   assertDocumentSize(document, `permissions for ${document._subject}`);
-  document = await normaliseDocument(deps.normaliser, document);
-
-  const subject = document._subject;
-  const parents = parentsOf(document);
-  if (parents.length > 0) {
-    const caller = await deps.authorizer.callerOf(acting);
-    const lookup = await deps.authorizer.lookup(parents);
-    for (const parent of parents) {
-      const decision = deps.authorizer.decide(lookup, parent, { property: '_permissionsHeirs', action: 'add' }, caller);
-      if (decision.allowed !== true) {
-        throw new ForbiddenError(`user ${acting} is not allowed to inherit permissions from ${parent}`);
-      }
-    }
-    const ancestors = reachableDocuments(lookup, parents).documents.map((d) => d.subject);
-    if (ancestors.includes(subject)) {
-      throw new BadRequestError('may not inherit from specified resources', {
-        reason: `may not add cycle to permissions inheritance: ${subject} is already an ancestor of its parents`,
-      });
-    }
-    document = withMetadata(document, acting, deps.now());
-    return { document, scopes: [subject, ...ancestors] };
-  }
-  return { document: withMetadata(document, acting, deps.now()), scopes: [subject] };
+  return normaliseDocument(normaliser, document, on);
 }
 
-function withMetadata(document: PermissionsDocument, acting: string | null, now: string): PermissionsDocument {
-  return { ...document, _metadata: buildMetadata(document, undefined, { principal: acting, now, isCreate: true }) };
+/** The server-built `_metadata` of a new document (creator, created, sharedWith, and the namespace mark). */
+export function withCreationMetadata(
+  document: PermissionsDocument,
+  acting: string | null,
+  now: string,
+  namespace = false,
+): PermissionsDocument {
+  return withMetadata(document, undefined, { principal: acting, now, isCreate: true, namespace });
 }
 
-/** Replaces e-mail principals by ids through the issuers' ids API (reference §2.3); unknown ones are a 400. */
+/**
+ * Replaces e-mail principals by ids through the issuers' ids API (reference §2.3; unknown ones are a 400) and writes
+ * every issuer in the configured spelling, in principals and in `_constraints.validIssuers` alike: `{iss}/#anyone`
+ * stored beside tokens of `{iss}` would be an issuer nobody has (CONTRACT §4.10). `on` names the acting principal,
+ * whose lookups are bounded and throttled, and the principals already stored.
+ */
 export async function normaliseDocument(
   normaliser: PrincipalNormaliser,
   doc: PermissionsDocument,
+  on: OnBehalfOf,
 ): Promise<PermissionsDocument> {
+  return (await documentNormalisation(normaliser, doc, on))(doc);
+}
+
+/**
+ * `normaliseDocument` as a function of the document, so that the issuers' answers about `doc` can be applied again
+ * to the same change re-made on the version locked inside the write. A principal the issuers were not asked about
+ * is kept: it can only come from a stored document, whose principals were normalised when it was written.
+ */
+export async function documentNormalisation(
+  normaliser: PrincipalNormaliser,
+  doc: PermissionsDocument,
+  on: OnBehalfOf,
+): Promise<(doc: PermissionsDocument) => PermissionsDocument> {
   const principals = [...new Set(principalsToNormalise(doc))];
-  if (principals.length === 0) return doc;
-  const resolved = await normaliser.resolve(principals);
-  return mapPrincipals(doc, (principal) => resolved.get(principal) ?? principal);
+  const resolved = principals.length === 0 ? new Map<string, string>() : await normaliser.resolve(principals, on);
+  return (document) => {
+    const mapped = mapPrincipals(document, (principal) => resolved.get(principal) ?? principal);
+    const issuers = mapped._constraints?.validIssuers;
+    if (issuers === undefined) return mapped;
+    const canonical = [...new Set(issuers.map((issuer) => normaliser.canonicalIssuer(issuer)))];
+    return { ...mapped, _constraints: { ...mapped._constraints, validIssuers: canonical } };
+  };
 }

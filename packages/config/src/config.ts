@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   SPEEDUP: positive.default(1),
   LISTENER_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Read by createLogger before the configuration exists; checked here so that a typo is reported.
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   BODY_LIMIT: z
     .string()
     .default('1mb')
@@ -55,6 +57,8 @@ const EnvSchema = z.object({
     .default('256mb')
     .refine((value) => (bytes.parse(value) ?? 0) >= 1024 * 1024, 'CACHE_MAX_BYTES must be a size of at least 1mb'),
   MIN_SEQUENCE_WAIT_MS: positive.default(2000),
+  DEV_IDP_ISSUER: z.url().optional(),
+  DEV_IDP_USERS: z.string().optional(),
 });
 
 export interface Config {
@@ -88,6 +92,11 @@ export interface Config {
   };
   /** Runtime cache bounds: entries per cache, and bytes for all of them together (shared out, see the runtime). */
   cache: { maxDocuments: number; maxActors: number; maxBytes: number };
+  /**
+   * Set by `pnpm start` when it runs the development identity provider (DEV_IDP_ISSUER, DEV_IDP_USERS): the explorer
+   * offers one-click sign-in as these users. Unset in production.
+   */
+  devIdentity: { issuer: string; users: string[] } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +115,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runtime: e.RUNTIME_PORT,
     migration: e.MIGRATION_PORT,
   };
+  const authIssuers = list(e.AUTH_ISSUERS);
+  const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+  if (e.DEV_IDP_ISSUER !== undefined && !authIssuers.some((issuer) => sameIssuer(issuer, e.DEV_IDP_ISSUER as string))) {
+    // Signing in with tokens the services would refuse helps nobody; say so at start-up.
+    throw new ConfigError('invalid configuration: DEV_IDP_ISSUER must be one of AUTH_ISSUERS');
+  }
   const local = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
   const speed = (ms: number) => Math.max(1, Math.round(ms / e.SPEEDUP));
   return {
@@ -119,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       migration: e.MIGRATION_URL ?? local('migration'),
     },
     // Kept as written: a token's `iss` is compared with them (modulo a trailing slash) and principals use it.
-    authIssuers: list(e.AUTH_ISSUERS),
+    authIssuers,
     authAudience: e.AUTH_AUDIENCE,
     clientId: e.PERMISSIONS_CLIENT_ID,
     clientSecret: e.PERMISSIONS_CLIENT_SECRET,
@@ -149,5 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxActors: e.CACHE_MAX_ACTORS,
       maxBytes: bytes.parse(e.CACHE_MAX_BYTES) ?? 256 * 1024 * 1024,
     },
+    devIdentity:
+      e.DEV_IDP_ISSUER === undefined ? undefined : { issuer: e.DEV_IDP_ISSUER, users: list(e.DEV_IDP_USERS) },
   };
 }

@@ -38,3 +38,17 @@ test('CACHE_MAX_BYTES is a size, 256 MB unless set, and at least 1 MB', () => {
   expect(() => loadConfig({ CACHE_MAX_BYTES: '10kb' })).toThrow(/CACHE_MAX_BYTES must be a size of at least 1mb/);
   expect(() => loadConfig({ CACHE_MAX_BYTES: 'plenty' })).toThrow(/CACHE_MAX_BYTES/);
 });
+
+test('the development identity is known only when DEV_IDP_ISSUER names a trusted issuer', () => {
+  expect(loadConfig({ AUTH_ISSUERS: 'http://127.0.0.1:4000' }).devIdentity).toBeUndefined();
+  expect(
+    loadConfig({
+      AUTH_ISSUERS: 'http://127.0.0.1:4000',
+      DEV_IDP_ISSUER: 'http://127.0.0.1:4000/',
+      DEV_IDP_USERS: 'a, b',
+    }).devIdentity,
+  ).toEqual({ issuer: 'http://127.0.0.1:4000/', users: ['a', 'b'] });
+  expect(() =>
+    loadConfig({ AUTH_ISSUERS: 'https://login.example.com', DEV_IDP_ISSUER: 'http://127.0.0.1:4000' }),
+  ).toThrow('DEV_IDP_ISSUER must be one of AUTH_ISSUERS');
+});

@@ -32,6 +32,18 @@ describe('development identity provider', () => {
     expect(idp.clients).toEqual([{ clientId: 'permissions-client', secret: 'permissions-secret' }]);
   });
 
+  it('lets pages served from loopback read its token answers (the explorer signs in from the browser), no others', async () => {
+    const body = form({ grant_type: 'password', username: 'bob', password: 'bob' });
+    const fromLoopback = await postToken(body, { origin: 'http://127.0.0.1:3200' });
+    expect(fromLoopback.status).toBe(200);
+    expect(fromLoopback.headers['access-control-allow-origin']).toBe('http://127.0.0.1:3200');
+    const fromElsewhere = await postToken(body, { origin: 'https://evil.example.com' });
+    expect(fromElsewhere.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await http.options(`${idp.issuer}/oauth/token`, { headers: { origin: 'http://localhost:8080' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8080');
+  });
+
   it('publishes discovery metadata and a JWKS with an RS256 and an ES256 key', async () => {
     const discovery = await http.get(`${idp.issuer}/.well-known/openid-configuration`);
     expect(discovery.status).toBe(200);

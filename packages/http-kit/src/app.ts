@@ -39,6 +39,13 @@ export function rawBodyOf(req: Request): Buffer | undefined {
 }
 
 /**
+ * Requests that only machines care about are logged at debug: probes, metrics scrapes and the signed event
+ * broadcasts between services (one per write per runtime). Everything else gets one info line (the runtime's
+ * questions, too many to log each, say so on their direct routes).
+ */
+const ROUTINE_PATHS = new Set(['/health', '/ready', '/metrics', '/az-events']);
+
+/**
  * The app every service process and the all-in-one are built from, over one request pipeline: request id, JSON
  * logs, metrics, probes without a token, a valid token for everything else, JSON bodies by one set of rules, 404
  * and one error mapping. Direct routes (the runtime's questions) are matched by path first and served by the
@@ -60,7 +67,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.set('query parser', 'simple');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const exchange = pipeline.begin(req, name);
+    const exchange = pipeline.begin(req, name, ROUTINE_PATHS.has(req.path) ? 'debug' : 'info');
     (req as unknown as Record<symbol, Exchange>)[EXCHANGE] = exchange;
     req.headers['x-request-id'] = exchange.reqId;
     res.setHeader('x-request-id', exchange.reqId);

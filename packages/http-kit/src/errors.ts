@@ -12,6 +12,7 @@ import {
   UnavailableError,
   UnsupportedMediaTypeError,
 } from '@permissions/model';
+import type { Logger } from './logging';
 
 /** What body-parser and other libraries attach to the errors they throw. */
 interface LibraryError {
@@ -58,6 +59,10 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof MethodNotAllowedError) {
     return { status: 405, body: { msg: err.message, ...err.details }, headers: { Allow: err.allow.join(', ') } };
   }
+  if (err instanceof TooManyRequestsError && typeof err.details.retryAfter === 'number') {
+    const headers = { 'Retry-After': String(err.details.retryAfter) };
+    return { status: 429, body: { msg: err.message, ...err.details }, headers };
+  }
   if (err instanceof AppError) return { status: statusOf(err), body: { msg: err.message, ...err.details } };
   const lib = (typeof err === 'object' && err !== null ? err : {}) as LibraryError;
   switch (lib.type) {
@@ -81,4 +86,15 @@ export function toHttpError(err: unknown): HttpError {
     return { status: 503, body: { msg: 'service temporarily unavailable, retry later' } };
   }
   return { status: 500, body: { msg: 'internal error' } };
+}
+
+/**
+ * How a failed request is logged. A 4xx is the client's doing: its request line says enough. A 503 we answer on
+ * purpose (an `AppError`: `atLeast` not reached in time, a dependency named in the message) is logged as a warning
+ * with its message and no stack. Anything else is a failure of ours: an error, with the stack.
+ */
+export function logRequestFailure(log: Logger, err: unknown, status: number, reqId: unknown): void {
+  if (status < 500) return;
+  if (err instanceof AppError && status !== 500) log.warn({ reqId, status, reason: err.message }, 'request refused');
+  else log.error({ err, reqId }, 'request failed');
 }

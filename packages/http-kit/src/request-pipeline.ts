@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { authenticate, authenticatedFromCache, type AuthHeaders, type TokenVerifier } from '@permissions/auth';
 import { MethodNotAllowedError } from '@permissions/model';
 import type { CallerIdentity } from './auth-middleware';
-import { toHttpError, type HttpError } from './errors';
+import { logRequestFailure, toHttpError, type HttpError } from './errors';
 import { readJsonBody, type JsonBody } from './json-body';
 import type { HistogramChild } from './lean-histogram';
 import type { Logger } from './logging';
@@ -21,6 +21,8 @@ export interface Exchange {
   reqId: string;
   started: number;
   service: string;
+  /** Path and query as received (express may rewrite `req.url` while routing). */
+  url: string;
   logLevel: 'info' | 'debug';
 }
 
@@ -114,17 +116,20 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
   }
 
   function begin(req: IncomingMessage, service: string, logLevel: Exchange['logLevel'] = 'info'): Exchange {
-    return { reqId: requestIdOf(req.headers['x-request-id']), started: performance.now(), service, logLevel };
+    const reqId = requestIdOf(req.headers['x-request-id']);
+    return { reqId, started: performance.now(), service, url: req.url ?? '/', logLevel };
   }
 
-  /** Metrics and the request log line, once the answer is written. */
+  /** Metrics and the request log line (one line a person reads: method, URL, status, time), once answered. */
   function finish(exchange: Exchange, req: IncomingMessage, status: number): void {
-    const ms = performance.now() - exchange.started;
-    durationOf(exchange.service, req.method ?? '', status).observe(ms / 1000);
+    const elapsed = performance.now() - exchange.started;
+    durationOf(exchange.service, req.method ?? '', status).observe(elapsed / 1000);
     if (log.isLevelEnabled(exchange.logLevel)) {
+      const ms = Math.round(elapsed * 10) / 10;
+      const { url } = exchange;
       log[exchange.logLevel](
-        { reqId: exchange.reqId, method: req.method, url: req.url, status, ms: Math.round(ms * 10) / 10 },
-        'request',
+        { reqId: exchange.reqId, method: req.method, url, status, ms },
+        `${req.method} ${url} ${status} ${ms} ms`,
       );
     }
   }
@@ -143,13 +148,11 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
     return readJsonBody(req, bodyLimitBytes);
   }
 
-  /** The HTTP answer of an error; server errors are logged in full under the request id, never shown. */
+  /** The HTTP answer of an error; server errors are logged (logRequestFailure) under the request id, never shown. */
   function errorAnswer(exchange: Exchange, err: unknown): HttpError {
     const mapped = toHttpError(err);
-    if (mapped.status >= 500) {
-      log.error({ err, reqId: exchange.reqId }, 'request failed');
-      mapped.body.requestId = exchange.reqId;
-    }
+    logRequestFailure(log, err, mapped.status, exchange.reqId);
+    if (mapped.status >= 500) mapped.body.requestId = exchange.reqId;
     return mapped;
   }
 
@@ -201,6 +204,7 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
       reqId: requestIdOf(req.headers['x-request-id']),
       started: performance.now(),
       service,
+      url: req.url ?? path,
       logLevel: route.logLevel ?? 'info',
       route,
       req,
@@ -249,7 +253,7 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
         method,
         path: flight.path,
         query: flight.query,
-        url: req.url ?? flight.path,
+        url: flight.url,
         headers: req.headers,
         identity,
         body,

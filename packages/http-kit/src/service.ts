@@ -5,7 +5,7 @@ import type { DirectRoute } from './request-pipeline';
 export interface Service {
   name: string;
   router: Router;
-  /** Paths that check their own credentials instead of a bearer token (the signed event broadcast). */
+  /** Paths that check their own credentials instead of a bearer token (the signed event broadcast), or need none (the explorer page). */
   selfAuthenticatedPaths?: string[];
   /** Routes the request pipeline serves directly by exact path (the hot question routes), before the router. */
   directRoutes?: Readonly<Record<string, DirectRoute>>;

@@ -43,7 +43,8 @@ export async function startServices(
     applicationName: `permissions-${names.length === 1 ? names[0] : 'all-in-one'}`,
   });
   if (!config.eventsSecret) {
-    log.warn('EVENTS_SECRET is not set: using the events secret stored in the database, shared by its processes');
+    // The documented default (README): every process on this database shares the secret stored in it.
+    log.info('EVENTS_SECRET is not set: using the events secret stored in the database, shared by its processes');
     config = { ...config, eventsSecret: await sharedEventsSecret(pool) };
   }
   const eventsSecret = config.eventsSecret as string;

@@ -1,7 +1,8 @@
 import { createLogger } from '@permissions/http-kit';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '@permissions/config';
-import { startServices } from './services-process';
+import { startServices, type RunningServices } from './services-process';
 import { onShutdown } from './shutdown';
+import { explainListenError, reportStartFailure } from './startup-problem';
 
 /**
  * `pnpm start:service NAME`: one service process on its own port (MAINTENANCE_PORT, TEAMS_PORT, RUNTIME_PORT,
@@ -10,22 +11,28 @@ import { onShutdown } from './shutdown';
  */
 async function main(): Promise<void> {
   const name = process.argv[2] as ServiceName | undefined;
-  const log = createLogger(`launcher`);
+  const log = createLogger(name && SERVICE_NAMES.includes(name) ? name : 'launcher');
   if (!name || !SERVICE_NAMES.includes(name)) {
     log.error(`usage: pnpm start:service ${SERVICE_NAMES.join('|')}`);
     process.exit(2);
   }
-  let running: Awaited<ReturnType<typeof startServices>> | undefined;
+  let starting: Promise<RunningServices> | undefined;
+  // A signal during the start (the port answers /health before a runtime has registered) waits for the start to
+  // finish, then closes what it started: nothing is left registered or open.
   onShutdown(log, async () => {
-    await running?.close();
+    await (await starting?.catch(() => undefined))?.close();
   });
   try {
     const config = loadConfig(process.env);
-    running = await startServices([name], config, config.ports[name], createLogger(name, config.logLevel));
+    starting = startServices([name], config, config.ports[name], createLogger(name, config.logLevel)).catch(
+      (err: unknown) => {
+        throw explainListenError(err, `${name.toUpperCase()}_PORT`, config.ports[name]);
+      },
+    );
+    const running = await starting;
     log.info({ service: name, port: running.port }, 'service ready');
   } catch (err) {
-    log.error({ err }, 'start failed');
-    await running?.close().catch(() => undefined);
+    reportStartFailure(err, log);
     process.exit(1);
   }
 }

@@ -2,36 +2,61 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createLogger } from '@permissions/http-kit';
 import { loadConfig, SERVICE_NAMES } from '@permissions/config';
-import { prepareEnvironment, REPO_ROOT } from './environment';
+import { REPO_ROOT } from './data-dir';
+import { prepareEnvironment, type PreparedEnvironment } from './environment';
 import { onShutdown } from './shutdown';
-import { printWelcome } from './welcome';
+import { reportStartFailure, StartupProblem } from './startup-problem';
+import { welcomeText } from './welcome';
 import { waitForHealth } from './wait-for-health';
 
 /** `pnpm start:split`: the four services as four processes on their own ports, as in production. */
 async function main(): Promise<void> {
   const log = createLogger('launcher');
-  const prepared = await prepareEnvironment(process.env, log);
-  const env = { ...process.env, ...prepared.env };
-  const config = loadConfig(env);
+  let preparing: Promise<PreparedEnvironment> | undefined;
   const children: ChildProcess[] = [];
-  onShutdown(log, async () => {
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
     await Promise.all(children.map((child) => stopChild(child)));
-    await prepared.stop();
-  });
-  const entry = path.join(__dirname, 'start-service.ts');
-  for (const name of SERVICE_NAMES) {
-    // node itself, with tsx as a loader: the tsx CLI would SIGKILL a service still finishing its shutdown.
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, name], { env, stdio: 'inherit', cwd: REPO_ROOT });
-    child.on('exit', (code, signal) => log.info({ service: name, code, signal }, 'service process exited'));
-    children.push(child);
-  }
+    await (await preparing?.catch(() => undefined))?.stop();
+  };
+  onShutdown(log, stopAll);
   try {
-    await Promise.all(SERVICE_NAMES.map((name) => waitForHealth(config.urls[name], 60_000)));
-    await printWelcome({ baseUrls: config.urls, devIdp: prepared.devIdp, config });
+    preparing = prepareEnvironment(process.env, log);
+    const prepared = await preparing;
+    if (stopping) return; // a signal came meanwhile: stopAll stops what was prepared
+    // npm_lifecycle_event makes each service stop by itself should this launcher disappear (parent-watch.ts).
+    const env = {
+      ...process.env,
+      ...prepared.env,
+      npm_lifecycle_event: process.env.npm_lifecycle_event ?? 'start:split',
+    };
+    const config = loadConfig(env);
+    const entry = path.join(__dirname, 'start-service.ts');
+    const failed = new Promise<never>((_resolve, reject) => {
+      for (const name of SERVICE_NAMES) {
+        // node itself, with tsx as a loader: the tsx CLI would SIGKILL a service still finishing its shutdown.
+        const child = spawn(process.execPath, ['--import', 'tsx', entry, name], {
+          env,
+          stdio: 'inherit',
+          cwd: REPO_ROOT,
+        });
+        child.on('exit', (code, signal) => {
+          if (stopping) return;
+          log.error({ service: name, code, signal }, 'a service process ended');
+          reject(
+            new StartupProblem(`the ${name} service stopped (exit code ${code ?? signal}); its lines above say why`),
+          );
+        });
+        children.push(child);
+      }
+    });
+    failed.catch(() => undefined);
+    await Promise.race([Promise.all(SERVICE_NAMES.map((name) => waitForHealth(config.urls[name], 60_000))), failed]);
+    process.stdout.write(welcomeText({ baseUrls: config.urls, prepared, config }));
   } catch (err) {
-    log.error({ err }, 'a service did not start');
-    await Promise.all(children.map((child) => stopChild(child)));
-    await prepared.stop();
+    reportStartFailure(err, log);
+    await stopAll();
     process.exit(1);
   }
 }

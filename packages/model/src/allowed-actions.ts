@@ -1,6 +1,6 @@
 import { actionMapOf, SELF } from './action-maps';
 import { reachableDocuments } from './ancestor-walk';
-import { excludedByValidIssuers, forbidsWidening, grantingEntry } from './opinion';
+import { applicableEntries, excludedByValidIssuers, forbidsWidening, grantingEntry } from './opinion';
 import { unique } from './plain-data';
 import { basesReaching } from './role-reach';
 import { roleActions, teamsOfCaller } from './roles';
@@ -34,8 +34,8 @@ export function allowedActions(
   if (documents.some(({ doc }) => excludedByValidIssuers(doc, caller))) return { actions: [], restricted: true };
   const granted: string[] = [];
   const narrowing: Array<Set<string>> = [];
-  for (const { doc } of documents) {
-    const grants = grantedActions(doc, property ?? SELF, caller);
+  for (const { subject: visited, doc } of documents) {
+    const grants = grantedActions(doc, property ?? SELF, caller, visited !== subject);
     granted.push(...grants);
     if (forbidsWidening(doc)) narrowing.push(new Set(grants));
   }
@@ -45,13 +45,21 @@ export function allowedActions(
   };
 }
 
-/** Actions whose list in this document covers the caller (same rule as `documentOpinion`, fix of W11). */
-export function grantedActions(doc: PermissionsDocument, property: string, caller: Caller): string[] {
+/**
+ * Actions whose list in this document covers the caller (same rule as `documentOpinion`, fix of W11); `inherited`
+ * when the question is about a document inheriting from this one (see `applicableEntries`).
+ */
+export function grantedActions(
+  doc: PermissionsDocument,
+  property: string,
+  caller: Caller,
+  inherited = false,
+): string[] {
   const map = actionMapOf(doc, property);
   if (map === undefined) return [];
-  return Object.entries(map)
-    .filter(([, list]) => Array.isArray(list) && grantingEntry(list.filter(isString), caller) !== undefined)
-    .map(([action]) => action);
+  return Object.keys(map).filter(
+    (action) => grantingEntry(applicableEntries(doc, property, action, inherited), caller) !== undefined,
+  );
 }
 
 /**
@@ -72,8 +80,4 @@ export function allowedActionsWithRoles(
   const teams = teamsOfCaller(teamsWithRoles, caller);
   const roles = roleActions(teams, subject, basesReaching(lookup, subject));
   return { actions: unique([...fromDocuments.actions, ...roles]), restricted: false };
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
 }

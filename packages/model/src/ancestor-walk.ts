@@ -92,7 +92,7 @@ export function isAllowedByDocuments(
   const answer: DocumentsAnswer = { allowed: null, scopes: [], decidedBy: [], missing };
   for (const { subject: visited, doc } of documents) {
     answer.scopes.push(visited);
-    const opinion = explainOpinion(doc, property, query.action, caller);
+    const opinion = explainOpinion(doc, property, query.action, caller, visited !== subject);
     if (opinion.allowed === null) continue;
     answer.decidedBy.push({ ...opinion, subject: visited });
     if (opinion.allowed === false) answer.allowed = false;

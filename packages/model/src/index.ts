@@ -26,14 +26,27 @@ export {
 export { MAX_DOCUMENT_BYTES, documentSize, assertDocumentSize } from './document-size';
 export { MAX_JSON_DEPTH, RESERVED_MEMBER_NAMES, assertSafeJson } from './safe-json';
 export { validateDocument } from './validate-document';
+export {
+  MAX_SUBJECT_BYTES,
+  MAX_PRINCIPAL_BYTES,
+  MAX_PARENTS_PER_DOCUMENT,
+  MAX_PRINCIPALS_PER_DOCUMENT,
+  MAX_INHERITANCE_DEPTH,
+  MAX_TEAMS_PER_MEMBER,
+  utf8Length,
+  assertSubjectLength,
+  assertPrincipalLength,
+} from './write-bounds';
 export { principalsToNormalise, mapPrincipals } from './document-principals';
-export { buildMetadata, sharedWithOf, type MetadataContext } from './metadata';
+export { buildMetadata, forEvaluation, sharedWithOf, withMetadata, type MetadataContext } from './metadata';
 export { validateTeam } from './validate-team';
+export { isLeaving } from './team-leaving';
 export {
   documentOpinion,
   explainOpinion,
   excludedByValidIssuers,
   forbidsWidening,
+  applicableEntries,
   grantingEntry,
   type Opinion,
 } from './opinion';
@@ -58,8 +71,23 @@ export {
   type RoleDecision,
   type RoleMatch,
 } from './roles';
-export { basesReaching, type BaseFilter } from './role-reach';
+export { basesReaching, grantedOn, roleIsLive, type BaseFilter } from './role-reach';
 export { roleIndexOf, matchRoleIndex, type RoleIndex, type CompiledMatch } from './role-index';
+export { basesGrantedAnew, bindRoles } from './role-binding';
+export {
+  MAX_NAMESPACE_LENGTH,
+  MAX_NAMESPACE_SEGMENTS,
+  enclosingPrefixes,
+  incarnationOf,
+  isNamespace,
+  isNamespaceSubject,
+  namespaceCandidates,
+  nearestNamespace,
+  overlayLookups,
+} from './namespaces';
+export { misplacedParents, placeNewDocument, type Creator, type NewDocument, type Placement } from './placement';
+export { isMigratedOrgDocument, legacyOrgOf, legacyOrgRoots, type LegacyOrgRef } from './legacy-orgs';
+export { servicesClientPrincipals } from './services-client';
 export { isAllowed, type IsAllowedAnswer } from './is-allowed';
 export { decide, allowedActionsFor, type Evidence } from './question-evidence';
 export { allowedActions, allowedActionsWithRoles, grantedActions, type AllowedActions } from './allowed-actions';
@@ -69,6 +97,26 @@ export {
   type InheritanceDecision,
   type InheritanceRefusal,
 } from './inheritance-change';
+export { refusalToTell } from './inheritance-refusal';
 export { combineAll, anyAllowed } from './combine-answers';
+export { inheritanceDepth, assertInheritanceDepth } from './inheritance-depth';
+export { repairCandidates, mayRepair, assertRepairable, type RepairCandidates } from './repairability';
+export { planDeletion, type DeletionPlan } from './deletion-plan';
 export { rootDocument, ROOT_SUBJECT } from './root-document';
-export { mayKnowOf, mayReadContent, visibleSubjects, type VisibilityContext } from './visibility';
+export {
+  knowledgeAcross,
+  mayKnowOf,
+  mayReadContent,
+  visibleSubjects,
+  type Knowledge,
+  type VisibilityContext,
+} from './visibility';
+export { answersAcross } from './reach-answers';
+export {
+  accessMatrix,
+  rowKindOf,
+  type AccessMatrix,
+  type AccessRow,
+  type AccessCell,
+  type AccessRowKind,
+} from './access-matrix';

@@ -16,7 +16,8 @@ export type Evidence = 'all' | 'documents' | 'roles';
  * The one engine call behind every question route. Whatever the evidence, a veto met on the resource's documents
  * (`validIssuers`, `wideningForbidden`) is final (CONTRACT §4.10): the roles-only routes once answered `true` for a
  * document that forbids widening, because they never looked at documents. Roles decide only `_self`, only from the
- * caller's own teams, and only for bases the resource's document inherits from (`basesReaching`), as in `isAllowed`.
+ * caller's own teams, and only for live roles on bases that reach the resource (`basesReaching`: its document inherits
+ * from the base's, or it has none and the base is its nearest namespace), as in `isAllowed`.
  */
 export function decide(
   evidence: Evidence,

@@ -1,5 +1,6 @@
 import { isPlainObject, ownValue } from './plain-data';
 import type { BaseFilter } from './role-reach';
+import type { Team } from './types';
 // roles.ts uses this index; its base reading is used back only at call time, never while modules load.
 import { restAfterBase } from './roles';
 
@@ -186,12 +187,18 @@ function segmentCountUpTo(rest: string, atMost: number): number {
 
 /**
  * The decisive match of one team's compiled roles for `resource`: the first base (in the team's order) that covers
- * it, that `applies` accepts, and that has a matching pattern.
+ * it, that `applies` accepts for `team` (whose roles `index` holds: a role's liveness is the team's binding), and
+ * that has a matching pattern.
  */
-export function matchRoleIndex(index: RoleIndex, resource: string, applies: BaseFilter): CompiledMatch | undefined {
+export function matchRoleIndex(
+  index: RoleIndex,
+  resource: string,
+  applies: BaseFilter,
+  team: Team,
+): CompiledMatch | undefined {
   for (const compiledBase of coveringBases(index, resource)) {
     const rest = restAfterBase(compiledBase.base, resource);
-    if (rest === undefined || !applies(compiledBase.base)) continue;
+    if (rest === undefined || !applies(compiledBase.base, team)) continue;
     let found: TrieNode['terminal'];
     // Segments of rest: '' then one per `/`; the trie is as deep as its longest pattern.
     if (rest !== '' && segmentCountUpTo(rest, compiledBase.depth + 1) <= compiledBase.depth + 1) {

@@ -2,7 +2,7 @@ import { ownValue, unique } from './plain-data';
 import { actorSetOf } from './principals';
 import { matchRoleIndex, roleIndexOf } from './role-index';
 import type { BaseFilter } from './role-reach';
-import type { Caller, TeamWithId } from './types';
+import type { Caller, Team, TeamWithId } from './types';
 
 const EVERY_BASE: BaseFilter = () => true;
 
@@ -73,11 +73,11 @@ export function patternMatches(pattern: string, rest: string): boolean {
  */
 export function matchTeamRoles(
   teamId: string,
-  roles: unknown,
+  team: Team,
   resource: string,
   applies: BaseFilter = EVERY_BASE,
 ): RoleMatch | undefined {
-  const match = matchRoleIndex(roleIndexOf(roles), resource, applies);
+  const match = matchRoleIndex(roleIndexOf(ownValue(team, 'roles')), resource, applies, team);
   return match === undefined
     ? undefined
     : { teamId, base: match.base, pattern: match.pattern, actions: [...match.actions] };
@@ -91,7 +91,7 @@ export function roleMatches(
 ): RoleMatch[] {
   const matches: RoleMatch[] = [];
   for (const { id, team } of teams) {
-    const match = matchTeamRoles(id, ownValue(team, 'roles'), resource, applies);
+    const match = matchTeamRoles(id, team, resource, applies);
     if (match !== undefined) matches.push(match);
   }
   return matches;

@@ -15,6 +15,13 @@ export interface DocumentMetadata {
   modified?: string;
   /** Distinct principals found in any `_self` action list. Server-maintained. */
   sharedWith: string[];
+  /**
+   * The sequence number of the event that created this document: its identity, which a document created again at
+   * the same subject does not share. Set by the database on create, kept on every update (see namespaces.ts).
+   */
+  incarnation?: number;
+  /** Set by the server on create when the document is a namespace (see namespaces.ts); never changes. */
+  namespace?: true;
 }
 
 /** A permissions document (reference §3.1), as validated: `_inheritsPermissionsOf` is always an array when present. */
@@ -38,6 +45,11 @@ export interface Team {
   name?: string;
   members: string[];
   roles?: Roles;
+  /**
+   * Server-maintained: for each role base (canonical, see `canonicalBase`), the incarnation of the base's document
+   * its roles were granted on. A role decides only while that document is still the base's (role-reach.ts).
+   */
+  rolesGrantedOn?: Record<string, number>;
   [key: string]: unknown;
 }
 
@@ -88,6 +100,9 @@ export interface Requester {
   client: string | null;
 }
 
-/** Members of a team set by the server (reference §3.3, §8); a client may not send or change them. */
-export const SERVER_STAMPS = ['creator', 'created', 'modifier', 'modified'] as const;
+/**
+ * Members of a team set by the server (reference §3.3, §8, and the role bindings of CONTRACT §4.8); a client may
+ * not send or change them.
+ */
+export const SERVER_STAMPS = ['creator', 'created', 'modifier', 'modified', 'rolesGrantedOn'] as const;
 export type ServerStamp = (typeof SERVER_STAMPS)[number];

@@ -1,9 +1,16 @@
 import { isActionMapProperty, PERMISSIONS_HEIRS, SELF } from './action-maps';
+import { principalsToNormalise } from './document-principals';
 import { assertDocumentSize } from './document-size';
 import { BadRequestError } from './errors';
 import { assertSafeJson } from './safe-json';
 import { copyJson, isPlainObject, isStringArray, ownValue, setOwn, unique, type PlainObject } from './plain-data';
 import type { ActionMap, Constraints, PermissionsDocument } from './types';
+import {
+  assertPrincipalCount,
+  assertPrincipalLength,
+  assertSubjectLength,
+  MAX_PARENTS_PER_DOCUMENT,
+} from './write-bounds';
 
 /**
  * The boundary check for a permissions document, on create and on the result of a PATCH (reference §3.1, §7.1):
@@ -36,7 +43,15 @@ export function validateDocument(input: unknown): PermissionsDocument {
     self.admin = [...self.govern]; // a copy: a later change to one list must not change the other
   }
   assertDocumentSize(doc, `permissions document for ${subject}`);
+  assertPrincipalBounds(doc as PermissionsDocument);
   return doc as PermissionsDocument;
+}
+
+/** Each principal fits an index row, and a document names a bounded number of them (CONTRACT §4.10). */
+function assertPrincipalBounds(doc: PermissionsDocument): void {
+  const principals = principalsToNormalise(doc);
+  for (const principal of principals) assertPrincipalLength(principal, `the permissions of ${doc._subject}`);
+  assertPrincipalCount(principals.length, `the permissions document for ${doc._subject}`);
 }
 
 function validateSubject(input: PlainObject): string {
@@ -47,6 +62,7 @@ function validateSubject(input: PlainObject): string {
   if (typeof subject !== 'string' || subject === '') {
     throw new BadRequestError('invalid JSON: "_subject" property must be a non-empty string');
   }
+  assertSubjectLength(subject, '"_subject"');
   return subject;
 }
 
@@ -70,7 +86,15 @@ function normaliseParents(subject: string, value: unknown): string[] {
   if (parents.includes(subject)) {
     throw new BadRequestError('may not inherit permissions from self', { subject });
   }
-  return unique(parents);
+  const distinct = unique(parents);
+  if (distinct.length > MAX_PARENTS_PER_DOCUMENT) {
+    throw new BadRequestError(
+      `"_inheritsPermissionsOf" names ${distinct.length} parents, more than the limit of ${MAX_PARENTS_PER_DOCUMENT}`,
+      { limit: MAX_PARENTS_PER_DOCUMENT, count: distinct.length },
+    );
+  }
+  for (const parent of distinct) assertSubjectLength(parent, 'a parent in "_inheritsPermissionsOf"');
+  return distinct;
 }
 
 function normaliseActionMap(property: string, value: unknown): ActionMap {
@@ -95,6 +119,7 @@ function normaliseConstraints(value: unknown): Constraints {
       if (!isStringArray(member)) {
         throw new BadRequestError('invalid JSON: "_constraints.validIssuers" must be an array of strings');
       }
+      for (const issuer of member) assertSubjectLength(issuer, 'an issuer in "_constraints.validIssuers"');
       constraints.validIssuers = unique(member);
     } else if (name === 'wideningForbidden') {
       if (typeof member !== 'boolean') {

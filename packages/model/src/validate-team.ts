@@ -3,6 +3,7 @@ import { BadRequestError } from './errors';
 import { assertSafeJson } from './safe-json';
 import { copyJson, isPlainObject, isStringArray, setOwn, unique, type PlainObject } from './plain-data';
 import { SERVER_STAMPS, TEAM_PREFIX, type Roles, type Team } from './types';
+import { assertPrincipalCount, assertPrincipalLength, assertSubjectLength } from './write-bounds';
 
 /**
  * The boundary check for a team body on create and for the result of a PATCH (reference §3.3, §8). Returns a
@@ -39,7 +40,10 @@ function validateMembers(value: unknown): string[] {
   if (!isStringArray(value)) throw new BadRequestError('invalid JSON: "members" must be an array of strings');
   const nested = value.find((member) => member.startsWith(TEAM_PREFIX));
   if (nested !== undefined) throw new BadRequestError('a team cannot contain a team', { member: nested });
-  return unique(value);
+  const members = unique(value);
+  for (const member of members) assertPrincipalLength(member, '"members"');
+  assertPrincipalCount(members.length, 'the team\'s "members"');
+  return members;
 }
 
 function validateName(value: unknown): string {
@@ -56,6 +60,7 @@ function validateRoles(value: unknown): Roles {
   for (const [base, patterns] of Object.entries(value)) {
     // An empty base would cover every relative URL once the segment boundary is applied.
     if (base === '') throw new BadRequestError('invalid JSON: a "roles" base URL may not be empty');
+    assertSubjectLength(base, 'a "roles" base URL');
     if (!isPlainObject(patterns)) {
       throw new BadRequestError(
         `invalid JSON: "roles" of base ${base} must be an object mapping path patterns to actions`,

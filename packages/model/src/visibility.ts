@@ -1,5 +1,6 @@
 import { SELF } from './action-maps';
 import { isAllowed } from './is-allowed';
+import { answersAcross } from './reach-answers';
 import type { Caller, DocumentLookup, TeamWithId } from './types';
 
 /**
@@ -38,7 +39,29 @@ export function mayReadContent(context: VisibilityContext, subject: string): boo
   return allows(context, subject, 'admin');
 }
 
+/** What the caller may learn of one document: nothing (as if missing), that it exists, or also its content. */
+export type Knowledge = 'nothing' | 'existence' | 'content';
+
+/**
+ * `mayKnowOf` and `mayReadContent` for every document reachable from `subjects` (their ancestors included), in one
+ * pass over the loaded graph instead of one walk per document: a listing of a long chain, or a route that judges a
+ * document and every ancestor, stays linear in the documents loaded. Subjects without a document are `nothing`.
+ */
+export function knowledgeAcross(
+  context: VisibilityContext,
+  subjects: readonly string[],
+): (subject: string) => Knowledge {
+  const { lookup, caller, teamsWithRoles } = context;
+  const read = answersAcross(lookup, subjects, { property: SELF, action: 'read' }, caller, teamsWithRoles);
+  const admin = answersAcross(lookup, subjects, { property: SELF, action: 'admin' }, caller, teamsWithRoles);
+  return (subject) => {
+    if (admin.get(subject) === true) return 'content';
+    return read.get(subject) === true ? 'existence' : 'nothing';
+  };
+}
+
 /** The subjects of `subjects` the caller may know of, in their order (scopes, ancestors, heirs, listings). */
 export function visibleSubjects(context: VisibilityContext, subjects: readonly string[]): string[] {
-  return subjects.filter((subject) => mayKnowOf(context, subject));
+  const knowledge = knowledgeAcross(context, subjects);
+  return subjects.filter((subject) => knowledge(subject) !== 'nothing');
 }

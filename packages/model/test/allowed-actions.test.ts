@@ -1,5 +1,5 @@
 import { ANYONE, INCOGNITO, allowedActions, allowedActionsWithRoles, type TeamWithId } from '../src';
-import { ALICE, BOB, ISS, MALLORY, OTHER_ISS, TEAM, caller, lookupOf } from './fixtures';
+import { ALICE, BOB, ISS, MALLORY, OTHER_ISS, TEAM, boundTeam, caller, lookupOf, stored } from './fixtures';
 
 describe('allowedActions (reference §6.5 done right)', () => {
   test('unions the grants of the document and all its ancestors, each wildcard by the §6.2 rule', () => {
@@ -79,8 +79,9 @@ describe('allowedActionsWithRoles', () => {
   const ACME = 'http://apigee.com/o/acme';
   const roles: TeamWithId = {
     id: TEAM,
-    team: { isA: 'Team', members: [ALICE], roles: { [ACME]: { '/': ['read', 'deploy'] } } },
+    team: boundTeam([ALICE], { [ACME]: { '/': ['read', 'deploy'] } }, { [ACME]: 7 }),
   };
+  const acme = stored({ _subject: ACME, _self: { govern: [BOB] } }, 7, { namespace: true });
   const alice = caller(ALICE, [TEAM]);
 
   test('adds role actions when nothing is restricted and the property is _self', () => {
@@ -91,6 +92,7 @@ describe('allowedActionsWithRoles', () => {
         _inheritsPermissionsOf: [ACME],
       },
       { _subject: `${ACME}/own`, _self: { update: [ALICE], govern: [BOB] } },
+      acme,
     );
     expect(allowedActionsWithRoles(lookup, `${ACME}/x`, undefined, alice, [roles])).toEqual({
       actions: ['update', 'read', 'deploy'],
@@ -108,7 +110,7 @@ describe('allowedActionsWithRoles', () => {
   });
 
   test('a missing document gives role actions only', () => {
-    expect(allowedActionsWithRoles(lookupOf(), `${ACME}/y`, '_self', alice, [roles])).toEqual({
+    expect(allowedActionsWithRoles(lookupOf(acme), `${ACME}/y`, '_self', alice, [roles])).toEqual({
       actions: ['read', 'deploy'],
       restricted: false,
     });

@@ -9,7 +9,7 @@ import {
   type PermissionsDocument,
   type TeamWithId,
 } from '../src';
-import { ALICE, BOB, ISS, MALLORY, OTHER_ISS, TEAM, lookupOf } from './fixtures';
+import { ALICE, BOB, ISS, MALLORY, OTHER_ISS, TEAM, boundTeam, lookupOf, stored } from './fixtures';
 
 const CAROL = `${ISS}#carol`;
 const ORG = 'http://h.example/org';
@@ -17,14 +17,15 @@ const MINUTES = `${ORG}/board-minutes`;
 const EVIDENCE: Evidence[] = ['all', 'documents', 'roles'];
 
 describe('a veto applies whatever the evidence (issue 18.6)', () => {
-  const org: PermissionsDocument = { _subject: ORG, _self: { govern: [ALICE] } };
+  // A namespace (the roles also reach its undocumented resources), its roles bound to this incarnation.
+  const org: PermissionsDocument = stored({ _subject: ORG, _self: { govern: [ALICE] } }, 5, { namespace: true });
   const minutes: PermissionsDocument = {
     _subject: MINUTES,
     _inheritsPermissionsOf: [ORG],
     _self: { read: [CAROL] },
     _constraints: { wideningForbidden: true },
   };
-  const readers: TeamWithId = { id: TEAM, team: { isA: 'Team', members: [BOB], roles: { [ORG]: { '/': ['read'] } } } };
+  const readers: TeamWithId = { id: TEAM, team: boundTeam([BOB], { [ORG]: { '/': ['read'] } }, { [ORG]: 5 }) };
   const bob: Caller = { principal: BOB, teams: [TEAM] };
   const lookup = lookupOf(org, minutes);
 
@@ -37,6 +38,21 @@ describe('a veto applies whatever the evidence (issue 18.6)', () => {
     expect(decide('roles', lookup, `${ORG}/other`, { action: 'read' }, bob, [readers]).allowed).toBe(true);
     expect(decide('all', lookup, `${ORG}/other`, { action: 'read' }, bob, [readers]).allowed).toBe(true);
     expect(decide('documents', lookup, `${ORG}/other`, { action: 'read' }, bob, [readers]).allowed).toBe(null);
+  });
+
+  test('a role on a base created again (another incarnation) decides nothing on any route', () => {
+    const recreated = lookupOf(stored({ _subject: ORG, _self: { govern: [ALICE] } }, 6, { namespace: true }), minutes);
+    for (const evidence of EVIDENCE) {
+      expect(decide(evidence, recreated, `${ORG}/other`, { action: 'read' }, bob, [readers]).allowed).toBe(null);
+      expect(allowedActionsFor(evidence, recreated, `${ORG}/other`, '_self', bob, [readers])).toEqual([]);
+    }
+  });
+
+  test('an undocumented resource: only its nearest namespace decides, never a plain document above it', () => {
+    const plain = lookupOf({ _subject: ORG, _self: { govern: [BOB] }, _metadata: { sharedWith: [], incarnation: 5 } });
+    for (const evidence of EVIDENCE) {
+      expect(decide(evidence, plain, `${ORG}/other`, { action: 'read' }, bob, [readers]).allowed).toBe(null);
+    }
   });
 
   test('carol, whom the minutes grant, has no role: roles-only routes say null, the others true', () => {
@@ -62,6 +78,12 @@ const docArb = (subject: string): fc.Arbitrary<PermissionsDocument> =>
       wideningForbidden: fc.option(fc.constant(true), { freq: 3 }),
     })
     .map(({ parents, self, validIssuers, wideningForbidden }) => ({
+      // Incarnation 1 or 2, so a team's binding (teamArb) is live or not; s0 and s1 may be namespaces.
+      _metadata: {
+        sharedWith: [],
+        incarnation: subject === 's1' ? 2 : 1,
+        ...(subject === 's2' ? {} : { namespace: true as const }),
+      },
       _subject: subject,
       _inheritsPermissionsOf: parents,
       _self: self,
@@ -79,7 +101,11 @@ const graphArb = fc
   .map((docs) => docs.filter((d): d is PermissionsDocument => d !== null));
 const teamArb: fc.Arbitrary<TeamWithId> = fc
   .dictionary(fc.constantFrom('s0', 's1', 's'), fc.dictionary(fc.constantFrom('/', '/x'), fc.subarray(ACTIONS)))
-  .map((roles) => ({ id: TEAM, team: { isA: 'Team', members: [ALICE, MALLORY], roles } }));
+  .chain((roles) =>
+    fc
+      .record({ s0: fc.constantFrom(1, 2), s1: fc.constantFrom(1, 2), s: fc.constant(1) })
+      .map((grantedOn) => ({ id: TEAM, team: boundTeam([ALICE, MALLORY], roles, grantedOn) })),
+  );
 const callerArb = fc.constantFrom<Caller>(
   { principal: ALICE, teams: [TEAM] },
   { principal: MALLORY, teams: [TEAM] },

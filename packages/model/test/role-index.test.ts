@@ -1,21 +1,25 @@
 import fc from 'fast-check';
 import {
+  basesReaching,
   matchTeamRoles,
   patternMatches,
   restAfterBase,
+  roleActions,
   roleIndexOf,
   sortPatterns,
   type BaseFilter,
   type RoleMatch,
   type Roles,
+  type Team,
 } from '../src';
+import { boundTeam, lookupOf, stored } from './fixtures';
 
 /** The rule as it was written before the index: patterns sorted and split for every resource (the oracle). */
-function naiveMatch(teamId: string, roles: Roles, resource: string, applies: BaseFilter): RoleMatch | undefined {
-  for (const [base, patterns] of Object.entries(roles)) {
+function naiveMatch(teamId: string, team: Team, resource: string, applies: BaseFilter): RoleMatch | undefined {
+  for (const [base, patterns] of Object.entries(team.roles ?? {})) {
     const rest = restAfterBase(base, resource);
     if (rest === undefined || typeof patterns !== 'object' || patterns === null || Array.isArray(patterns)) continue;
-    if (!applies(base)) continue;
+    if (!applies(base, team)) continue;
     const candidates = Object.keys(patterns).filter((pattern) => pattern.startsWith('/'));
     const pattern = sortPatterns(candidates).find((candidate) => patternMatches(candidate, rest));
     if (pattern === undefined) continue;
@@ -55,14 +59,20 @@ const resourceArb = fc.oneof(
   fc.constantFrom(ROOT, `${ROOT}/`, `${ROOT}//a`, `${ROOT}x/a`, 'http://h.example', '/', '/a'),
 );
 
+/** A team holding `roles` (any value: stored data may be malformed). */
+function teamOf(roles: unknown): Team {
+  return { isA: 'Team', members: [], roles: roles as Roles };
+}
+
 describe('compiled role index', () => {
   test('decides exactly as the sorted-pattern rule, for any roles, resource and base filter', () => {
     fc.assert(
       fc.property(rolesArb, resourceArb, fc.integer({ min: 0, max: 3 }), (roles, resource, refused) => {
         const bases = Object.keys(roles);
         const applies: BaseFilter = (base) => bases.indexOf(base) % 4 !== refused;
-        expect(matchTeamRoles('/az-tm-t', roles, resource, applies)).toEqual(
-          naiveMatch('/az-tm-t', roles, resource, applies),
+        const team = teamOf(roles);
+        expect(matchTeamRoles('/az-tm-t', team, resource, applies)).toEqual(
+          naiveMatch('/az-tm-t', team, resource, applies),
         );
       }),
       { numRuns: 2000 },
@@ -85,11 +95,11 @@ describe('compiled role index', () => {
       ROOT,
       `${ROOT}/x7`,
     ]) {
-      expect(matchTeamRoles('/az-tm-t', roles, resource, every)).toEqual(
-        naiveMatch('/az-tm-t', roles, resource, every),
+      expect(matchTeamRoles('/az-tm-t', teamOf(roles), resource, every)).toEqual(
+        naiveMatch('/az-tm-t', teamOf(roles), resource, every),
       );
     }
-    expect(matchTeamRoles('/az-tm-t', roles, `${ROOT}/a/b`, every)?.actions).toEqual(['slash']);
+    expect(matchTeamRoles('/az-tm-t', teamOf(roles), `${ROOT}/a/b`, every)?.actions).toEqual(['slash']);
   });
 
   test('a team of 4 600 patterns on one base answers 1 000 resources with one compilation', () => {
@@ -99,10 +109,10 @@ describe('compiled role index', () => {
     const roles: Roles = { [ROOT]: patterns };
     const index = roleIndexOf(roles);
     for (let i = 0; i < 1000; i++) {
-      const match = matchTeamRoles('/az-tm-t', roles, `${ROOT}/env${i % 50}/api${i}/x`);
+      const match = matchTeamRoles('/az-tm-t', teamOf(roles), `${ROOT}/env${i % 50}/api${i}/x`);
       expect(match?.pattern).toBe(`/env${i % 50}/api${i}/*`);
     }
-    expect(matchTeamRoles('/az-tm-t', roles, `${ROOT}/elsewhere`)?.pattern).toBe('/');
+    expect(matchTeamRoles('/az-tm-t', teamOf(roles), `${ROOT}/elsewhere`)?.pattern).toBe('/');
     // Compiled once per roles object, reused by every later match.
     expect(roleIndexOf(roles)).toBe(index);
   });
@@ -110,18 +120,45 @@ describe('compiled role index', () => {
   test('a resource far longer than any pattern is matched by / alone, without splitting it', () => {
     const roles: Roles = { [ROOT]: { '/a/*': ['read'], '/': ['list'] } };
     const long = `${ROOT}${'/a'.repeat(200_000)}`;
-    expect(matchTeamRoles('/az-tm-t', roles, long)?.pattern).toBe('/');
+    expect(matchTeamRoles('/az-tm-t', teamOf(roles), long)?.pattern).toBe('/');
   });
 
   test('malformed roles give nothing and do not throw', () => {
     expect(roleIndexOf(null).bases).toEqual([]);
-    expect(matchTeamRoles('/az-tm-t', 'roles', ROOT)).toBeUndefined();
-    expect(matchTeamRoles('/az-tm-t', { [ROOT]: ['/'] }, ROOT)).toBeUndefined();
-    expect(matchTeamRoles('/az-tm-t', { [ROOT]: { '/': 'read', x: ['a'] } }, ROOT)).toEqual({
+    expect(matchTeamRoles('/az-tm-t', teamOf('roles'), ROOT)).toBeUndefined();
+    expect(matchTeamRoles('/az-tm-t', teamOf({ [ROOT]: ['/'] }), ROOT)).toBeUndefined();
+    expect(matchTeamRoles('/az-tm-t', teamOf({ [ROOT]: { '/': 'read', x: ['a'] } }), ROOT)).toEqual({
       teamId: '/az-tm-t',
       base: ROOT,
       pattern: '/',
       actions: [],
     });
+  });
+
+  test('liveness is judged per team: one compiled roles object, two bindings, one live role', () => {
+    // The index is per roles object; whether a role decides is the team's binding (rolesGrantedOn), never the
+    // index's: two teams sharing their roles, granted on two incarnations of the base, must not share the answer.
+    const roles: Roles = { [ROOT]: { '/*': ['read'] } };
+    const live = boundTeam(['alice'], roles, { [ROOT]: 7 });
+    const dead = boundTeam(['bob'], roles, { [ROOT]: 3 });
+    const lookup = lookupOf(stored({ _subject: ROOT }, 7, { namespace: true }));
+    const applies = basesReaching(lookup, `${ROOT}/x`);
+    expect(matchTeamRoles('/az-tm-live', live, `${ROOT}/x`, applies)?.actions).toEqual(['read']);
+    expect(matchTeamRoles('/az-tm-dead', dead, `${ROOT}/x`, applies)).toBeUndefined();
+    expect(matchTeamRoles('/az-tm-live', live, `${ROOT}/x`, applies)?.actions).toEqual(['read']);
+    expect(roleIndexOf(live.roles)).toBe(roleIndexOf(dead.roles));
+    expect(
+      roleActions(
+        [
+          { id: '/az-tm-dead', team: dead },
+          { id: '/az-tm-live', team: live },
+        ],
+        `${ROOT}/x`,
+        applies,
+      ),
+    ).toEqual(['read']);
+    // The base document created again (another incarnation) ends the live one too.
+    const recreated = basesReaching(lookupOf(stored({ _subject: ROOT }, 9, { namespace: true })), `${ROOT}/x`);
+    expect(matchTeamRoles('/az-tm-live', live, `${ROOT}/x`, recreated)).toBeUndefined();
   });
 });

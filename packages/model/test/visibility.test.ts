@@ -1,5 +1,5 @@
 import { mayKnowOf, mayReadContent, visibleSubjects, type PermissionsDocument, type VisibilityContext } from '../src';
-import { ALICE, BOB, caller, ISS, lookupOf, TEAM } from './fixtures';
+import { ALICE, BOB, boundTeam, caller, ISS, lookupOf, stored, TEAM } from './fixtures';
 
 const parent: PermissionsDocument = {
   _subject: 'http://ex.com/p',
@@ -43,13 +43,13 @@ test('content needs admin', () => {
 });
 
 test('team roles count: a role granting read under a base reveals documents inheriting from it', () => {
-  const base: PermissionsDocument = { _subject: 'http://ex.com/o', _self: { govern: [ALICE] } };
+  const base = stored({ _subject: 'http://ex.com/o', _self: { govern: [ALICE] } }, 5);
   const app: PermissionsDocument = { _subject: 'http://ex.com/o/app', _inheritsPermissionsOf: ['http://ex.com/o'] };
   const context: VisibilityContext = {
     lookup: lookupOf(base, app),
     caller: caller(BOB, [TEAM]),
     teamsWithRoles: [
-      { id: TEAM, team: { isA: 'Team', members: [BOB], roles: { 'http://ex.com/o': { '/*': ['read'] } } } },
+      { id: TEAM, team: boundTeam([BOB], { 'http://ex.com/o': { '/*': ['read'] } }, { 'http://ex.com/o': 5 }) },
     ],
   };
   expect(mayKnowOf(context, 'http://ex.com/o/app')).toBe(true);

@@ -4,6 +4,8 @@ import type { Pool, PoolClient, Queryable } from './pool';
 import { createReader } from './reader';
 import * as teams from './team-writes';
 import { withTransaction } from './transaction';
+import * as locks from './write-locks';
+import { isRetryable, MAX_WRITE_ATTEMPTS, pause, translateCommitError } from './write-failures';
 import type { EventRecord, Store, StoreTx, WriteResult } from './types';
 
 export interface PgStoreOptions {
@@ -36,19 +38,30 @@ export function createPgStore(pool: Pool, options: PgStoreOptions = {}): Store {
     ...createReader(pool),
 
     async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<WriteResult<T>> {
-      const appended: EventRecord[] = [];
-      let finished = false;
-      const result = await withTransaction(pool, async (client) => {
+      for (let attempt = 1; ; attempt++) {
+        const appended: EventRecord[] = [];
+        let finished = false;
+        let result: T;
         try {
-          return await fn(createTx(client, appended, () => finished));
-        } finally {
-          finished = true;
+          result = await withTransaction(pool, async (client) => {
+            try {
+              return await fn(createTx(client, appended, () => finished));
+            } finally {
+              finished = true;
+            }
+          });
+        } catch (error) {
+          if (isRetryable(error) && attempt < MAX_WRITE_ATTEMPTS) {
+            await pause(attempt);
+            continue;
+          }
+          throw translateCommitError(error);
         }
-      });
-      // Parallel mutations inside fn may finish out of seq order.
-      const events = appended.sort((a, b) => a.seq - b.seq);
-      if (events.length > 0) await notify(events);
-      return { result, seq: events.at(-1)?.seq ?? null, events };
+        // Parallel mutations inside fn may finish out of seq order.
+        const events = appended.sort((a, b) => a.seq - b.seq);
+        if (events.length > 0) await notify(events);
+        return { result, seq: events.at(-1)?.seq ?? null, events };
+      }
     },
 
     onCommit(hook) {
@@ -94,6 +107,12 @@ function createTx(client: PoolClient, appended: EventRecord[], isFinished: () =>
     },
 
     getTeamForUpdate: (id) => teams.getTeamForUpdate(db, id),
+    lockDocumentsWithAncestors: (subjects) => locks.lockDocumentsWithAncestors(db, subjects),
+    lockDocumentsForUpdate: (subjects) => locks.lockDocumentsForUpdate(db, subjects),
+    lockTeamsOfPrincipal: (principal) => locks.lockTeamsOfPrincipal(db, principal),
+    getTeamMembers: (ids) => locks.getTeamMembers(db, ids),
+    countTeamsOfPrincipals: (principals) => locks.countTeamsOfPrincipals(db, principals),
+    getHeirsDepth: (subject, limit) => locks.getHeirsDepth(db, subject, limit),
 
     async createTeam(id, team) {
       const { seq, members } = await teams.insertTeam(db, id, team);

@@ -1,4 +1,5 @@
 import { getDocumentsWithAncestors } from './ancestors';
+import { getNamespaces, getSubjectsAtOrUnder, getTeamsWithRolesOn } from './authority-reads';
 import {
   getDocument,
   getHeirDocuments,
@@ -25,6 +26,9 @@ export function createReader(db: Queryable): StoreReader {
     getTeam: (id) => getTeam(db, id),
     getTeamsOfPrincipal: (principal) => getTeamsOfPrincipal(db, principal),
     getTeamsOfPrincipalExcept: (principal, known) => getTeamsOfPrincipalExcept(db, principal, known),
+    getTeamsWithRolesOn: (base) => getTeamsWithRolesOn(db, base),
+    getSubjectsAtOrUnder: (root) => getSubjectsAtOrUnder(db, root),
+    getNamespaces: (after, limit) => getNamespaces(db, after, limit),
     getEventsAfter: (afterSeq, limit) => getEventsAfter(db, afterSeq, limit),
     getLastSeq: () => getLastSeq(db),
   };

@@ -67,6 +67,12 @@ export interface StoreReader {
    * (the caller holds it), so a cache re-reading a member's teams after one changed receives only that one.
    */
   getTeamsOfPrincipalExcept(principal: string, known: ReadonlyMap<string, Seq>): Promise<TeamVersion[]>;
+  /** Teams whose `rolesGrantedOn` binds roles to `base` (a canonical role base), sorted by id. */
+  getTeamsWithRolesOn(base: string): Promise<StoredTeam[]>;
+  /** `root` (if it has a document) and every subject continuing it after a `/`, sorted. */
+  getSubjectsAtOrUnder(root: string): Promise<string[]>;
+  /** Namespace documents (`_metadata.namespace`) whose subject sorts after `after`, in order, at most `limit`. */
+  getNamespaces(after: string, limit: number): Promise<StoredDocument[]>;
   /** Events with seq > `afterSeq`, ascending, at most `limit`. */
   getEventsAfter(afterSeq: Seq, limit: number): Promise<EventRecord[]>;
   /** Highest seq handed out so far by the sequence (0 if none), whether or not its transaction committed. */
@@ -87,6 +93,31 @@ export interface StoreTx extends StoreReader {
   /** NotFoundError if absent; PreconditionFailedError if its seq is not `expectedSeq` (when given). */
   deleteDocument(subject: string, expectedSeq?: Seq): Promise<{ deleted: StoredDocument; seq: Seq }>;
   getTeamForUpdate(id: string): Promise<StoredTeam | null>;
+  /**
+   * `getDocumentsWithAncestors`, with every document it returns share-locked (SELECT … FOR SHARE) until the write
+   * ends: none of them can be changed or deleted before this transaction commits, so a decision taken on them still
+   * holds at commit (CONTRACT §4.8). What it returns was read after the locks were taken.
+   */
+  lockDocumentsWithAncestors(subjects: string[]): Promise<Map<string, StoredDocument | null>>;
+  /** Locks the existing documents among `subjects` for update (in subject order) and returns them. */
+  lockDocumentsForUpdate(subjects: string[]): Promise<Map<string, StoredDocument>>;
+  /**
+   * `getTeamsOfPrincipal`, with those teams share-locked until the write ends: the principal cannot be removed from
+   * them (nor their roles changed) before this transaction commits. Teams it joins meanwhile are not returned.
+   */
+  lockTeamsOfPrincipal(principal: string): Promise<StoredTeam[]>;
+  /** Members of each of the given teams that exists (one query). */
+  getTeamMembers(ids: string[]): Promise<Map<string, string[]>>;
+  /**
+   * How many teams each of `principals` is a member of (absent = none). Takes a lock per principal first, held
+   * until the write ends, so that concurrent writes counting the same principal's teams count one after the other.
+   */
+  countTeamsOfPrincipals(principals: string[]): Promise<Map<string, number>>;
+  /**
+   * Length of the longest chain of heirs below `subject` (0 when nothing inherits from it), counted up to `limit`
+   * (a longer chain answers `limit`), cycles tolerated.
+   */
+  getHeirsDepth(subject: string, limit: number): Promise<number>;
   /** ConflictError if the id exists. */
   createTeam(id: string, team: Team): Promise<Seq>;
   updateTeam(id: string, team: Team, expectedSeq?: Seq): Promise<Seq>;
@@ -101,11 +132,19 @@ export interface WriteResult<T> {
   events: EventRecord[];
 }
 
+/** A write that appended at least one event: its seq is known. */
+export interface AppendedWrite<T> extends WriteResult<T> {
+  seq: Seq;
+}
+
 export interface Store extends StoreReader {
   /**
    * Runs `fn` in one transaction: commits if it resolves, rolls back if it throws (the error is rethrown, nothing is
    * stored). After commit, the `onCommit` hooks receive the appended events, and `write` resolves once they have
-   * settled: the one way to act after a commit before the writer is answered (the event broadcast).
+   * settled: the one way to act after a commit before the writer is answered (the event broadcast). When Postgres
+   * aborts the transaction for a deadlock or a serialization failure, `fn` is run again in a new transaction, a
+   * bounded number of times: `fn` must do nothing but through `tx` (everything it decides, it decides again). A
+   * deferred constraint broken at commit (a document naming a parent that has no document) is a ConflictError.
    */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<WriteResult<T>>;
   /**

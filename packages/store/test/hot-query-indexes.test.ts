@@ -35,6 +35,23 @@ const PARAMS: Record<HotQueryName, unknown[]> = {
   'teams-of-principal': ['https://issuer.example#alice'],
   'teams-of-principal-except': ['https://issuer.example#alice', ['/az-tm-a'], [1]],
   'events-after': [0, 100],
+  'lock-chain-share': [['/child']],
+  'lock-documents-share': [['/root', '/child']],
+  'lock-documents-update': [['/root', '/child']],
+  'lock-teams-of-principal': ['https://issuer.example#alice'],
+  'team-members': [['/az-tm-a']],
+  'count-teams-of-principals': [['https://issuer.example#alice']],
+  'heirs-depth': ['/root', 32],
+  'teams-with-roles-on': ['/root'],
+  'subjects-at-or-under': ['/root'],
+  namespaces: ['', 100],
+  'lease-acquire': ['http://legacy.example/v1/o/acme', 'owner', 1000],
+  'lease-renew': ['http://legacy.example/v1/o/acme', 'owner', 1000],
+  'lease-finish': ['http://legacy.example/v1/o/acme', 'owner', '{}'],
+  'lease-drop-unfinished': ['http://legacy.example/v1/o/acme', 'owner'],
+  'lease-release': ['http://legacy.example/v1/o/acme', 'owner'],
+  'lease-mark-checked': ['http://legacy.example/v1/o/acme'],
+  'migrations-due': [1000, 100],
 };
 
 test.each(Object.keys(HOT_QUERIES) as HotQueryName[])('%s uses its index', async (name) => {

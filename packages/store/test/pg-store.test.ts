@@ -1,3 +1,5 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { MAX_PRINCIPAL_BYTES, MAX_SUBJECT_BYTES, utf8Length } from '@permissions/model';
 import { createPgStore } from '../src';
 import { createRawReads, createTestDatabase, describeStoreConformance, type TestDatabase } from '../src/test-support';
 
@@ -14,6 +16,13 @@ afterAll(async () => {
 describeStoreConformance({
   makeStore: () => db.store,
   raw: () => createRawReads(db.pool),
+  async waitingForLock() {
+    const { rows } = await db.pool.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return (rows[0]?.waiting ?? 0) > 0;
+  },
 });
 
 describe('pg store beyond the shared contract', () => {
@@ -45,5 +54,38 @@ describe('pg store beyond the shared contract', () => {
               current_setting('application_name') AS app`,
     );
     expect(rows[0]).toEqual({ statement_timeout: '5s', idle: '10s', app: 'permissions-test' });
+  });
+
+  test('subjects and principals at their length bounds fit every index, even when they do not compress', async () => {
+    // Random text compresses no better than it is; multi-byte characters make the most bytes of the fewest.
+    const randomText = (bytes: number, prefix: string): string => {
+      let text = prefix;
+      while (utf8Length(text) + 3 <= bytes) text += String.fromCodePoint(0x4e00 + randomInt(0x5000));
+      while (utf8Length(text) < bytes) text += randomBytes(1).toString('hex')[0];
+      return text;
+    };
+    const parent = randomText(MAX_SUBJECT_BYTES, '/p/');
+    const child = randomText(MAX_SUBJECT_BYTES, '/c/');
+    const principal = randomText(MAX_PRINCIPAL_BYTES, 'https://issuer.example#');
+    expect([parent, child, principal].map(utf8Length)).toEqual([
+      MAX_SUBJECT_BYTES,
+      MAX_SUBJECT_BYTES,
+      MAX_PRINCIPAL_BYTES,
+    ]);
+    await db.store.write(async (tx) => {
+      await tx.createDocument({
+        _subject: parent,
+        _self: { govern: [principal] },
+        _metadata: { sharedWith: [principal] },
+      });
+      await tx.createDocument({
+        _subject: child,
+        _inheritsPermissionsOf: [parent],
+        _metadata: { sharedWith: [principal] },
+      });
+      await tx.createTeam(`/az-tm-${randomBytes(8).toString('hex')}`, { isA: 'Team', members: [principal] });
+    });
+    expect(await db.store.getHeirs(parent)).toEqual([child]);
+    expect(await db.store.getSubjectsSharedWith([principal])).toEqual([child, parent].sort());
   });
 });

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { createAuthorizer } from '@permissions/authorizer';
+import { servicesClientPrincipals } from '@permissions/model';
 import type { Logger, Service } from '@permissions/http-kit';
+import { explorerRoutes, EXPLORER_PUBLIC_PATHS } from '@permissions/explorer';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
@@ -10,8 +12,10 @@ import { createReadPermissions } from './commands/read-permissions';
 import { createPatchPermissions } from './commands/patch-permissions';
 import { createDeletePermissions } from './commands/delete-permissions';
 import { createHierarchyQueries } from './commands/hierarchy-queries';
+import { createNamespaceListing } from './commands/namespaces';
 import { permissionsRoutes } from './routes/permissions';
 import { hierarchyRoutes } from './routes/hierarchy';
+import { namespacesRoutes } from './routes/namespaces';
 
 export interface MaintenanceDeps {
   store: Store;
@@ -30,6 +34,7 @@ function createCommands(ctx: CommandContext) {
     patch: createPatchPermissions(ctx),
     delete: createDeletePermissions(ctx),
     queries: createHierarchyQueries(ctx),
+    namespaces: createNamespaceListing(ctx),
   };
 }
 
@@ -38,6 +43,10 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   const ctx: CommandContext = {
     store: deps.store,
     authorizer: createAuthorizer(deps.store, 'maintenance'),
+    authority: {
+      servicesClients: servicesClientPrincipals(deps.config.authIssuers, deps.config.clientId),
+      legacyRbacUrl: deps.config.legacyRbacUrl,
+    },
     normaliser: deps.normaliser,
     log: deps.log,
     now: deps.now ?? (() => new Date().toISOString()),
@@ -46,5 +55,8 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
   const router = Router();
   router.use(permissionsRoutes(commands));
   router.use(hierarchyRoutes(commands));
-  return { name: 'maintenance', router };
+  router.use(namespacesRoutes(commands));
+  router.use(explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }));
+  // The explorer's page and assets are public; every action it takes goes through the API with the user's token.
+  return { name: 'maintenance', router, selfAuthenticatedPaths: EXPLORER_PUBLIC_PATHS };
 }

@@ -29,6 +29,9 @@ describe('POST /az-permissions: success', () => {
         creator: m.p.alice,
         created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         sharedWith: ['/az-tm-x', m.p.alice, m.p.bob].sort(),
+        // alice governs `/`: a document she creates with no parent is a namespace; its identity is its create's seq
+        incarnation: seq,
+        namespace: true,
       },
       scopes: [subject],
     });
@@ -53,7 +56,12 @@ describe('POST /az-permissions: success', () => {
     expect(res.status).toBe(201);
     expect(res.body._inheritsPermissionsOf).toEqual([parent]);
     expect(res.body.scopes).toEqual([child, parent, grand]);
-    expect(res.body._metadata).toEqual({ creator: m.p.bob, created: expect.any(String), sharedWith: [] });
+    expect(res.body._metadata).toEqual({
+      creator: m.p.bob,
+      created: expect.any(String),
+      sharedWith: [],
+      incarnation: Number(res.headers['x-event-sequence']),
+    });
   });
 
   test('client-supplied _metadata is replaced by the server', async () => {
@@ -67,7 +75,13 @@ describe('POST /az-permissions: success', () => {
         _metadata: { creator: m.p.bob, created: '2000-01-01T00:00:00.000Z', sharedWith: [m.p.dave] },
       });
     expect(res.status).toBe(201);
-    expect(res.body._metadata).toEqual({ creator: m.p.alice, created: expect.any(String), sharedWith: [m.p.alice] });
+    expect(res.body._metadata).toEqual({
+      creator: m.p.alice,
+      created: expect.any(String),
+      sharedWith: [m.p.alice],
+      incarnation: Number(res.headers['x-event-sequence']),
+      namespace: true,
+    });
     expect(res.body._metadata.created).not.toBe('2000-01-01T00:00:00.000Z');
   });
 
@@ -259,7 +273,10 @@ describe('POST /az-permissions: refused, and nothing stored', () => {
       post(m.tokens.bob, { _subject: child, _inheritsPermissionsOf: [parent] }),
     );
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}` });
+    expect(res.body).toEqual({
+      // bob may not even know of the parent: answered as for a missing one
+      msg: `user ${m.p.bob} is not allowed to inherit permissions from ${parent}: there is no permissions document there that you may see`,
+    });
   });
 
   test('403 when a parent has no document', async () => {
@@ -270,7 +287,9 @@ describe('POST /az-permissions: refused, and nothing stored', () => {
       post(m.tokens.alice, { _subject: child, _inheritsPermissionsOf: [ghost] }),
     );
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ msg: `user ${m.p.alice} is not allowed to inherit permissions from ${ghost}` });
+    expect(res.body).toEqual({
+      msg: `user ${m.p.alice} is not allowed to inherit permissions from ${ghost}: there is no permissions document there that you may see`,
+    });
   });
 
   test('401 without a token and with an invalid one', async () => {

@@ -28,7 +28,13 @@ describe('DELETE /az-permissions?{subject}', () => {
       _subject: subject,
       _self: { govern: [m.p.alice], admin: [m.p.alice] },
       'test-data': true,
-      _metadata: { creator: m.p.alice, created: expect.any(String), sharedWith: [m.p.alice] },
+      _metadata: {
+        creator: m.p.alice,
+        created: expect.any(String),
+        sharedWith: [m.p.alice],
+        incarnation: Number(etag.slice(1)),
+        namespace: true,
+      },
     });
     expect(await storedRow(m, subject)).toBeUndefined();
     const again = await m.stack.http.get(permissionsUrl(subject)).set(auth(m.tokens.alice));
@@ -117,9 +123,9 @@ describe('DELETE /az-permissions?{subject}', () => {
     expect(events.rows.map((e) => e.subject).sort()).toEqual([parent, a, b, grandchild].sort());
   });
 
-  test('cascade is refused with 403 when the caller does not govern an heir; nothing is deleted', async () => {
+  test('cascade detaches the heirs the caller does not govern instead of refusing (issue 18.5)', async () => {
     const m = get();
-    const [parent, mine, theirs] = ['parent', 'mine', 'theirs'].map(subjectFor);
+    const [parent, mine, theirs, below] = ['parent', 'mine', 'theirs', 'below'].map(subjectFor);
     await create(m, 'alice', governedBy(parent, m.p.alice, { _permissionsHeirs: { add: [m.p.alice, m.p.bob] } }));
     await create(m, 'alice', { _subject: mine, _inheritsPermissionsOf: [parent] });
     // bob's document inherits from parent but names its own governor, and parent's governors do not govern it
@@ -127,17 +133,41 @@ describe('DELETE /az-permissions?{subject}', () => {
       _subject: theirs,
       _inheritsPermissionsOf: [parent],
       _self: { govern: [m.p.bob] },
+      _permissionsHeirs: { add: [m.p.bob] },
       _constraints: { wideningForbidden: true },
     });
-    const res = await expectNothingStored(m, [parent, mine, theirs], () =>
-      m.stack.http
-        .delete(`/az-permissions?subject=${encodeURIComponent(parent)}&cascade=true`)
-        .set(auth(m.tokens.alice)),
-    );
-    expect(res.status).toBe(403);
-    expect(res.body).toEqual({
-      msg: `Forbidden. component: maintenance resourceURL: ${theirs} property: _self action: govern user: ${m.p.alice}`,
+    await create(m, 'bob', { _subject: below, _inheritsPermissionsOf: [theirs] });
+    const before = await storedRow(m, theirs);
+    const res = await m.stack.http
+      .delete(`/az-permissions?subject=${encodeURIComponent(parent)}&cascade=true`)
+      .set(auth(m.tokens.alice));
+    expect(res.status).toBe(200);
+    expect(res.body._cascaded).toEqual([mine]);
+    expect(res.body._detached).toEqual([theirs]);
+    for (const s of [parent, mine]) expect(await storedRow(m, s)).toBeUndefined();
+    // kept and valid: no parent left, its own governor; what inherits from it is untouched
+    const after = await storedRow(m, theirs);
+    expect(after?.data).toEqual({
+      ...before!.data,
+      _inheritsPermissionsOf: [],
+      _metadata: { ...(before!.data._metadata as object), modifier: m.p.alice, modified: expect.any(String) },
     });
+    expect((await storedRow(m, below))?.data._inheritsPermissionsOf).toEqual([theirs]);
+    const seq = Number(res.headers['x-event-sequence']);
+    const events = await m.stack.db.pool.query<{ subject: string; action: string }>(
+      'SELECT subject, action FROM events WHERE seq > $1 - 3 AND seq <= $1 ORDER BY seq',
+      [seq],
+    );
+    expect(events.rows.map((e) => [e.action, e.subject]).sort()).toEqual(
+      [
+        ['update', theirs],
+        ['delete', parent],
+        ['delete', mine],
+      ].sort(),
+    );
+    expect(after?.seq).toBeLessThanOrEqual(seq);
+    const read = await m.stack.http.get(permissionsUrl(theirs)).set(auth(m.tokens.bob));
+    expect(read.status).toBe(200);
   });
 });
 

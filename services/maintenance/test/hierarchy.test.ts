@@ -9,7 +9,7 @@ const get = useStack();
  */
 const sharedWithWildcards: string[] = [];
 
-async function createTeam(m: Maintenance, members: string[]): Promise<string> {
+async function createTeam(m: Maintenance, members: string[], self: Record<string, string[]> = {}): Promise<string> {
   const res = await m.stack.http
     .post('/az-teams')
     .set(auth(m.tokens.alice))
@@ -17,7 +17,7 @@ async function createTeam(m: Maintenance, members: string[]): Promise<string> {
       isA: 'Team',
       name: 'hierarchy test team',
       members,
-      _permissions: { _self: { govern: [m.p.alice], update: [m.p.alice], read: [m.p.alice] } },
+      _permissions: { _self: { govern: [m.p.alice], update: [m.p.alice], read: [m.p.alice], ...self } },
     });
   if (res.status !== 201) throw new Error(`team: ${res.status} ${JSON.stringify(res.body)}`);
   return res.headers.location;
@@ -42,15 +42,18 @@ describe('GET /az-permissions-heirs?{subject}', () => {
     expect(encoded.body.contents).toEqual([a, b].sort());
   });
 
-  test('403 without read, 404 without a document, 401 without a token, 405 for POST', async () => {
+  test('403 without read, 404 without a document or one the caller may not know of, 401 without a token, 405 for POST', async () => {
     const m = get();
     const subject = subjectFor('heirs-private');
-    await create(m, 'alice', governedBy(subject, m.p.alice));
+    // bob may administer (so know of) the document, but not read it
+    await create(m, 'alice', governedBy(subject, m.p.alice, { _self: { govern: [m.p.alice], admin: [m.p.bob] } }));
     const forbidden = await m.stack.http.get(`/az-permissions-heirs?${subject}`).set(auth(m.tokens.bob));
     expect(forbidden.status).toBe(403);
     expect(forbidden.body).toEqual({
       msg: `Forbidden. component: maintenance resourceURL: ${subject} property: _self action: read user: ${m.p.bob}`,
     });
+    const hidden = await m.stack.http.get(`/az-permissions-heirs?${subject}`).set(auth(m.tokens.carol));
+    expect([hidden.status, hidden.body]).toEqual([404, { msg: 'permissions not found for subject', subject }]);
     const absent = subjectFor('heirs-absent');
     const missing = await m.stack.http.get(`/az-permissions-heirs?${absent}`).set(auth(m.tokens.alice));
     expect(missing.status).toBe(404);
@@ -90,15 +93,23 @@ describe('GET /az-permissions-heirs-details?resource=…&property=…', () => {
     expect(plain.body.contents).toEqual([first, second].sort());
   });
 
-  test('an heir the caller may not read shows only its URL, not its properties', async () => {
+  test('an heir the caller may know of but not read shows only its URL; one he may not know of is not listed', async () => {
     const m = get();
     const [parent, open, closed] = ['details-parent', 'details-open', 'details-closed'].map(subjectFor);
     await create(m, 'alice', parentOwnedBy(parent, m.p.alice, { _self: { govern: [m.p.alice], read: [m.p.alice] } }));
+    const hidden = subjectFor('details-hidden');
     await create(m, 'alice', { _subject: open, _inheritsPermissionsOf: [parent], _self: { read: [m.p.bob] } });
+    // carol governs it: a document nobody may administer and govern is refused (CONTRACT §4.10)
     await create(m, 'alice', {
       _subject: closed,
       _inheritsPermissionsOf: [parent],
-      _self: { read: [m.p.bob] },
+      _self: { read: [m.p.bob, m.p.alice], govern: [m.p.carol] },
+      _constraints: { wideningForbidden: true },
+    });
+    await create(m, 'alice', {
+      _subject: hidden,
+      _inheritsPermissionsOf: [parent],
+      _self: { read: [m.p.bob], govern: [m.p.carol] },
       _constraints: { wideningForbidden: true },
     });
     const url = `/az-permissions-heirs-details?resource=${encodeURIComponent(parent)}&property=_sharedWith`;
@@ -109,7 +120,7 @@ describe('GET /az-permissions-heirs-details?resource=…&property=…', () => {
     );
   });
 
-  test('400 without resource, 403 without read on it', async () => {
+  test('400 without resource, 404 for a resource the caller may not know of', async () => {
     const m = get();
     const missing = await m.stack.http
       .get('/az-permissions-heirs-details?property=_sharedWith')
@@ -121,7 +132,7 @@ describe('GET /az-permissions-heirs-details?resource=…&property=…', () => {
     const forbidden = await m.stack.http
       .get(`/az-permissions-heirs-details?resource=${encodeURIComponent(subject)}&property=_sharedWith`)
       .set(auth(m.tokens.bob));
-    expect(forbidden.status).toBe(403);
+    expect([forbidden.status, forbidden.body]).toEqual([404, { msg: 'permissions not found for subject', subject }]);
   });
 });
 
@@ -146,13 +157,20 @@ describe('GET /az-users-who-can-access?{subject}', () => {
   test('403 when the caller does not admin every ancestor; 404 without a document', async () => {
     const m = get();
     const [parent, child] = ['parent', 'child'].map(subjectFor);
-    await create(m, 'alice', parentOwnedBy(parent, m.p.alice));
+    await create(m, 'alice', parentOwnedBy(parent, m.p.alice, { _self: { govern: [m.p.alice], read: [m.p.carol] } }));
     await create(m, 'alice', { _subject: child, _inheritsPermissionsOf: [parent], _self: { admin: [m.p.carol] } });
     const own = await m.stack.http.get(`/az-permissions?${child}`).set(auth(m.tokens.carol));
     expect(own.status).toBe(200); // carol may admin the child itself…
     const res = await m.stack.http.get(`/az-users-who-can-access?${child}`).set(auth(m.tokens.carol));
-    expect(res.status).toBe(403); // …but not its parent
-    expect(res.body).toEqual({ msg: `Forbidden. ${m.p.carol} may not admin ${parent}, an ancestor of ${child}` });
+    expect(res.status).toBe(403); // …but not its parent, which she may know of (read), so it is named
+    expect(res.body).toEqual({
+      msg:
+        `Forbidden. ${m.p.carol} may not admin ${parent}, which ${child} inherits from: listing who can access ` +
+        `${child} needs _self.admin on it and on every document it inherits from`,
+    });
+    // dave may not even know of the child: the answer is the one for a missing document
+    const stranger = await m.stack.http.get(`/az-users-who-can-access?${child}`).set(auth(m.tokens.dave));
+    expect(stranger.status).toBe(404);
     const absent = subjectFor('who-absent');
     const missing = await m.stack.http.get(`/az-users-who-can-access?${absent}`).set(auth(m.tokens.alice));
     expect(missing.status).toBe(404);
@@ -183,9 +201,9 @@ describe('GET /az-resources-accessible-by-team-members?{team}', () => {
     });
   });
 
-  test('403 without update on the team, 404 for a team without a document', async () => {
+  test('403 without update on a team the caller may know of; 400 for anything but a team', async () => {
     const m = get();
-    const team = await createTeam(m, [m.p.bob]);
+    const team = await createTeam(m, [m.p.bob], { read: [m.p.alice, m.p.bob] });
     const res = await m.stack.http.get(`/az-resources-accessible-by-team-members?${team}`).set(auth(m.tokens.bob));
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
@@ -194,7 +212,15 @@ describe('GET /az-resources-accessible-by-team-members?{team}', () => {
     const missing = await m.stack.http
       .get('/az-resources-accessible-by-team-members?/az-tm-none-such-000000000000000000000000')
       .set(auth(m.tokens.alice));
-    expect(missing.status).toBe(404);
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({
+      msg: 'team must name a team (/az-tm-…) that exists',
+      team: '/az-tm-none-such-000000000000000000000000',
+    });
+    const named = await m.stack.http
+      .get(`/az-resources-accessible-by-team-members?team=${encodeURIComponent(team)}`)
+      .set(auth(m.tokens.alice));
+    expect(named.status).toBe(200);
   });
 });
 

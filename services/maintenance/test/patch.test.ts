@@ -55,6 +55,8 @@ describe('PATCH /az-permissions?{subject}: success', () => {
         modifier: m.p.alice,
         modified: expect.any(String),
         sharedWith: [m.p.alice, m.p.bob].sort(),
+        incarnation: (before?.data._metadata as { incarnation: number }).incarnation,
+        namespace: true,
       },
     });
     expect(await storedRow(m, subject)).toEqual({ seq, data: res.body });
@@ -335,7 +337,7 @@ describe('PATCH /az-permissions?{subject}: refused, and nothing stored', () => {
     });
   });
 
-  test('400 when a new parent has no document', async () => {
+  test('400 when a new parent has no document, told as for a parent the caller may not add to', async () => {
     const m = get();
     const [ghost, child] = ['ghost', 'child'].map(subjectFor);
     const etag = await create(m, 'alice', governedBy(child, m.p.alice));
@@ -349,7 +351,8 @@ describe('PATCH /az-permissions?{subject}: refused, and nothing stored', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       msg: 'may not inherit from specified resources',
-      reason: `no permissions document for ${ghost}, so it cannot be inherited from`,
+      // the same words as for an existing parent he may not add to: he learns nothing of what exists
+      reason: `user ${m.p.alice} may not add permissions inheritance from ${ghost}`,
     });
   });
 

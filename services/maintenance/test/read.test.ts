@@ -20,7 +20,13 @@ describe('GET /az-permissions?{subject}', () => {
     expect(res.body).toEqual({
       _subject: subject,
       _self: { govern: [m.p.alice], read: [m.p.bob], admin: [m.p.alice] },
-      _metadata: { creator: m.p.alice, created: expect.any(String), sharedWith: [m.p.alice, m.p.bob].sort() },
+      _metadata: {
+        creator: m.p.alice,
+        created: expect.any(String),
+        sharedWith: [m.p.alice, m.p.bob].sort(),
+        incarnation: Number(etag.slice(1)),
+        namespace: true,
+      },
     });
   });
 

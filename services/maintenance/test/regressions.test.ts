@@ -97,6 +97,8 @@ test('B11: _metadata.creator and created survive a PATCH by another governor', a
     modifier: m.p.bob,
     modified: expect.any(String),
     sharedWith: [m.p.alice, m.p.bob, m.p.carol].sort(),
+    incarnation: before.incarnation,
+    namespace: true,
   });
   expect((await storedRow(m, subject))?.data._metadata).toEqual(res.body._metadata);
 });

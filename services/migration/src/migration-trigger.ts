@@ -1,13 +1,21 @@
 import axios from 'axios';
 import type { ClientCredentials } from '@permissions/auth';
 import type { Config } from '@permissions/config';
-import { ConflictError, NotFoundError, UnavailableError } from '@permissions/model';
-import { legacyOrgOf } from './legacy-resource';
+import {
+  isMigratedOrgDocument,
+  legacyOrgOf,
+  servicesClientPrincipals,
+  ConflictError,
+  NotFoundError,
+  UnavailableError,
+  type PermissionsDocument,
+} from '@permissions/model';
 
 /** The runtime's view of the migration service (structurally the runtime's `MigrationTrigger`). */
 export interface MigrationTrigger {
   orgOf(resource: string): string | undefined;
   migrate(resource: string): Promise<boolean>;
+  isMigrated(orgDocument: PermissionsDocument | null): boolean;
 }
 
 /** In-process entry of the migration service, used when it runs in the same process as the runtime. */
@@ -32,6 +40,7 @@ export function createMigrationTrigger(options: {
   const issuer = config.authIssuers[0];
   if (!legacyRbacUrl || issuer === undefined) return undefined;
   const url = `${config.urls.migration.replace(/\/+$/, '')}/az-permissions-migration/migration-request`;
+  const servicesClients = servicesClientPrincipals(config.authIssuers, config.clientId);
 
   async function overHttp(resource: string): Promise<boolean> {
     const token = await credentials.tokenFor(issuer);
@@ -55,6 +64,7 @@ export function createMigrationTrigger(options: {
 
   return {
     orgOf: (resource) => legacyOrgOf(resource, legacyRbacUrl)?.orgUrl,
+    isMigrated: (orgDocument) => isMigratedOrgDocument(orgDocument, servicesClients),
     async migrate(resource) {
       if (!local) return overHttp(resource);
       try {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@permissions/http-kit';
 import type { PrincipalNormaliser } from '@permissions/auth';
-import { BadRequestError, ConflictError, UnavailableError } from '@permissions/model';
+import { isMigratedOrgDocument, BadRequestError, ConflictError, UnavailableError } from '@permissions/model';
 import type { Store } from '@permissions/store';
 import type { LegacyClient } from './legacy-client';
 import { resolveLegacyUsers } from './legacy-members';
@@ -21,6 +21,8 @@ export interface OrgImportDeps {
   issuer: string;
   /** `{issuer}#{PERMISSIONS_CLIENT_ID}`. */
   client: string;
+  /** The services' client at every trusted issuer: an org document one of them created is the migration's. */
+  servicesClients: readonly string[];
   leaseMs: number;
   log: Logger;
   now(): string;
@@ -43,7 +45,7 @@ export interface ImportSummary {
 
 /**
  * The migration command (reference §9.2–§9.4 with B9, B10 fixed). `first` is the on-demand import: 409 when the org
- * document exists, otherwise it waits for a concurrent import of the same org and then re-checks, so concurrent
+ * document the migration wrote exists (a squat does not count), otherwise it waits for a concurrent import of the same org and then re-checks, so concurrent
  * requests make exactly one import. `again` re-imports in place and refuses while another run holds the lease.
  */
 export function createOrgImporter(deps: OrgImportDeps) {
@@ -127,6 +129,7 @@ export function createOrgImporter(deps: OrgImportDeps) {
         org: ref.org,
         orgUrl: ref.orgUrl,
         client: deps.client,
+        servicesClients: deps.servicesClients,
         roles: planned,
         recordedTeams: record.teams ?? {},
         firstOnly,
@@ -138,6 +141,9 @@ export function createOrgImporter(deps: OrgImportDeps) {
       { orgUrl: ref.orgUrl, roles: planned.length, unknownUsers: members.unknown.length, unplaced: unplaced.length },
       result.created ? 'legacy org imported' : 'legacy org re-imported',
     );
+    if (result.squats.length > 0) {
+      deps.log.warn({ orgUrl: ref.orgUrl, squats: result.squats }, 'documents squatting the legacy org were deleted');
+    }
     return {
       summary: {
         org: ref.org,
@@ -153,15 +159,18 @@ export function createOrgImporter(deps: OrgImportDeps) {
   }
 
   const alreadyThere = (ref: LegacyOrgRef) => new ConflictError(`Permissions already exist for ${ref.orgUrl}`);
+  // Only the org document the migration wrote means "already migrated": a squat there is replaced (see writeOrg).
+  const migrated = async (ref: LegacyOrgRef) =>
+    isMigratedOrgDocument((await deps.store.getDocument(ref.orgUrl))?.document, deps.servicesClients);
 
   return {
     async first(ref: LegacyOrgRef): Promise<ImportSummary> {
-      if (await deps.store.getDocument(ref.orgUrl)) throw alreadyThere(ref);
+      if (await migrated(ref)) throw alreadyThere(ref);
       const owner = randomUUID();
       const record = (await acquire(ref, owner, true)) ?? {};
       const summary = await withLease(ref, owner, async (stillHeld) => {
         // A concurrent import may have finished while this one waited for the lease.
-        if (await deps.store.getDocument(ref.orgUrl)) return undefined;
+        if (await migrated(ref)) return undefined;
         return importOrg(ref, record, true, stillHeld);
       });
       if (!summary) throw alreadyThere(ref);

@@ -1,8 +1,13 @@
 import {
-  buildMetadata,
+  bindRoles,
+  incarnationOf,
+  isMigratedOrgDocument,
   isPlainObject,
+  legacyOrgRoots,
+  parentsOf,
   validateDocument,
   validateTeam,
+  withMetadata,
   type PermissionsDocument,
   type Team,
   ConflictError,
@@ -24,6 +29,8 @@ export interface OrgWriteInput {
   orgUrl: string;
   /** The services' client principal: owner of the org document (reference §9.2 step 7). */
   client: string;
+  /** The services' client at every trusted issuer: an org document one of them created is the migration's. */
+  servicesClients: readonly string[];
   roles: PlannedRole[];
   /** role → team URL, as the last completed import recorded it. */
   recordedTeams: Record<string, string>;
@@ -37,17 +44,26 @@ export interface OrgWriteResult {
   created: boolean;
   teams: Record<string, string>;
   removedTeams: Record<string, string>;
+  /** Documents someone else had created at or under the org's URLs before its first import, now deleted. */
+  squats: string[];
 }
 
 /**
- * Writes an org import inside ONE store transaction (CONTRACT §4.6): the org document, one team per role with its
- * permissions document inheriting from the org, and the removal of teams whose role is gone, each with its event.
- * Teams of an earlier import are found again (by the recorded ids and by the teams the org document names) and
- * updated in place, so a re-run never duplicates them (B9). Unchanged teams and documents are not rewritten.
+ * Writes an org import inside ONE store transaction (CONTRACT §4.6): the org document (a namespace), one team per
+ * role with its permissions document inheriting from the org and its roles bound to the org document, and the
+ * removal of teams whose role is gone, each with its event. Teams of an earlier import are found again (by the
+ * recorded ids and by the teams the org document names) and updated in place, so a re-run never duplicates them
+ * (B9). Unchanged teams and documents are not rewritten.
+ *
+ * Only an org document the services' client created is the org's (CONTRACT §4.8): a document someone else created
+ * at or under the org's URLs before its first import is a squat. It never makes the import a 409 and is never taken
+ * for the org: it is deleted (ending every role granted on it) and its heirs elsewhere inherit from the org instead.
  */
 export async function writeOrg(tx: StoreTx, input: OrgWriteInput): Promise<OrgWriteResult> {
-  const existing = (await tx.getDocumentForUpdate(input.orgUrl))?.document;
+  const found = (await tx.getDocumentForUpdate(input.orgUrl))?.document;
+  const existing = isMigratedOrgDocument(found, input.servicesClients) ? found : undefined;
   if (existing && input.firstOnly) throw new ConflictError(`Permissions already exist for ${input.orgUrl}`);
+  const squats = existing ? [] : await removeSquats(tx, input);
 
   const owned = await ownedTeams(tx, input, existing);
   const wanted = new Set(input.roles.map((r) => r.role));
@@ -70,11 +86,13 @@ export async function writeOrg(tx: StoreTx, input: OrgWriteInput): Promise<OrgWr
       existing,
     }),
   );
+  let orgIncarnation = incarnationOf(existing);
   if (!existing) {
-    await tx.createDocument(withMetadata(org, undefined, input, true));
+    orgIncarnation = await tx.createDocument(withMetadata(org, undefined, stamp(input, true, true)));
   } else if (!sameContent(org, existing)) {
-    await tx.updateDocument(withMetadata(org, existing, input, false));
+    await tx.updateDocument(withMetadata(org, existing._metadata, stamp(input, false)));
   }
+  const boundToOrg = new Map(orgIncarnation === undefined ? [] : [[input.orgUrl, orgIncarnation]]);
 
   for (const { planned, stored, teamUrl } of plans) {
     const body = validateTeam({
@@ -84,14 +102,16 @@ export async function writeOrg(tx: StoreTx, input: OrgWriteInput): Promise<OrgWr
       members: planned.members,
       roles: { ...(isPlainObject(stored?.team.roles) ? stored.team.roles : {}), [input.orgUrl]: planned.patterns },
     });
+    const rolesGrantedOn = bindRoles(body.roles, stored?.team.rolesGrantedOn, boundToOrg);
+    const team: Team = { ...body, ...(rolesGrantedOn ? { rolesGrantedOn } : {}) };
     if (!stored) {
-      await tx.createTeam(teamUrl, { ...body, creator: input.client, created: input.now });
-    } else if (!sameContent(body, withoutStamps(stored.team))) {
-      await tx.updateTeam(teamUrl, { ...stampsOf(stored.team), ...body, modifier: input.client, modified: input.now });
+      await tx.createTeam(teamUrl, { ...team, creator: input.client, created: input.now });
+    } else if (!sameContent(team, withoutStamps(stored.team, true))) {
+      await tx.updateTeam(teamUrl, { ...stampsOf(stored.team), ...team, modifier: input.client, modified: input.now });
     }
     if (!(await tx.getDocumentForUpdate(teamUrl))) {
       const own = validateDocument({ _subject: teamUrl, _inheritsPermissionsOf: [input.orgUrl] });
-      await tx.createDocument(withMetadata(own, undefined, input, true));
+      await tx.createDocument(withMetadata(own, undefined, stamp(input, true)));
     }
   }
 
@@ -101,7 +121,33 @@ export async function writeOrg(tx: StoreTx, input: OrgWriteInput): Promise<OrgWr
     await deleteTeamAndDocument(tx, team.id);
   }
   for (const duplicate of owned.duplicates) await deleteTeamAndDocument(tx, duplicate.id);
-  return { created: !existing, teams, removedTeams };
+  return { created: !existing, teams, removedTeams, squats };
+}
+
+/**
+ * Deletes every document at or under the org's two URL forms (none of them the migration's: see writeOrg), after
+ * pointing their heirs elsewhere at the org document, which the import creates next in the same transaction, so
+ * that no document is left naming a missing parent.
+ */
+async function removeSquats(tx: StoreTx, input: OrgWriteInput): Promise<string[]> {
+  const squats: string[] = [];
+  for (const root of legacyOrgRoots({ org: input.org, orgUrl: input.orgUrl, rest: '' })) {
+    squats.push(...(await tx.getSubjectsAtOrUnder(root)));
+  }
+  const removed = new Set(squats);
+  for (const squat of squats) {
+    for (const heir of await tx.getHeirDocuments(squat)) {
+      if (removed.has(heir.document._subject)) continue;
+      const before = parentsOf(heir.document);
+      const parents = [...new Set(before.map((p) => (removed.has(p) ? input.orgUrl : p)))];
+      // Naming only the org URL, which is about to hold the org's document, needs no change.
+      if (parents.length === before.length && parents.every((p, i) => p === before[i])) continue;
+      const redirected = { ...heir.document, _inheritsPermissionsOf: parents };
+      await tx.updateDocument(withMetadata(redirected, heir.document._metadata, stamp(input, false)), heir.seq);
+    }
+  }
+  for (const squat of squats) await tx.deleteDocument(squat);
+  return squats;
 }
 
 /** The teams an earlier import of this org made: recorded ids first, then the teams its org document names. */
@@ -135,19 +181,15 @@ async function deleteTeamAndDocument(tx: StoreTx, id: string): Promise<void> {
   if ((await tx.getDocumentForUpdate(id)) && (await tx.getHeirs(id)).length === 0) await tx.deleteDocument(id);
 }
 
-function withMetadata(
-  document: PermissionsDocument,
-  previous: PermissionsDocument | undefined,
-  input: OrgWriteInput,
-  isCreate: boolean,
-): PermissionsDocument {
-  const _metadata = buildMetadata(document, previous?._metadata, { principal: input.client, now: input.now, isCreate });
-  return { ...document, _metadata };
+/** The services' client writes everything an import writes. */
+function stamp(input: OrgWriteInput, isCreate: boolean, namespace = false) {
+  return { principal: input.client, now: input.now, isCreate, namespace };
 }
 
-function withoutStamps(team: Team): Record<string, unknown> {
+/** The team without its server members (`rolesGrantedOn` kept when comparing what an import would write). */
+function withoutStamps(team: Team, keepRoleBindings = false): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...team };
-  for (const stamp of SERVER_STAMPS) delete rest[stamp];
+  for (const member of SERVER_STAMPS) if (!(keepRoleBindings && member === 'rolesGrantedOn')) delete rest[member];
   return rest;
 }
 

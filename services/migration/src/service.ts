@@ -2,7 +2,7 @@ import { createAuthorizer } from '@permissions/authorizer';
 import type { Logger, Service } from '@permissions/http-kit';
 import type { ClientCredentials, PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
-import { NotFoundError } from '@permissions/model';
+import { NotFoundError, servicesClientPrincipals } from '@permissions/model';
 import type { Pool, Store } from '@permissions/store';
 // Relative: the migration package does not list @permissions/teams; one team id format for both services.
 import { newTeamUrl } from '@permissions/teams';
@@ -42,7 +42,7 @@ export function createMigrationService(deps: MigrationDeps): MigrationService {
   const issuer = config.authIssuers[0];
   const clientId = config.clientId;
   const speed = (ms: number) => Math.max(1, Math.round(ms / config.speedup));
-  const servicesClients = clientId ? config.authIssuers.map((i) => `${i}#${clientId}`) : [];
+  const servicesClients = servicesClientPrincipals(config.authIssuers, clientId);
   const checkCaller = createCallerCheck(createAuthorizer(deps.store, 'migration'), servicesClients);
   const orgOf = (resource: string) => legacyOrgOf(resource, legacyRbacUrl);
 
@@ -69,6 +69,7 @@ export function createMigrationService(deps: MigrationDeps): MigrationService {
     legacyRbacUrl,
     issuer,
     client: `${issuer}#${clientId}`,
+    servicesClients,
     leaseMs: speed(LEASE_MS),
     log,
     now: deps.now ?? (() => new Date().toISOString()),

@@ -53,8 +53,8 @@ test("the roles-only routes do not let a base someone governs cover another owne
     null,
   );
   expect((await ask(`/az-allowed-actions-for-base-and-path?baseAndPath=${acme}&user=${bobUser}`)).body).toEqual([]);
-  // Where no document exists, the role still decides, as in the original.
+  // Where no document exists, only a namespace's roles decide (CONTRACT §4.8): bob's claim of a prefix is none.
   expect(
     (await ask(`/az-is-allowed-for-base-and-path?baseAndPath=${base}/other&user=${bobUser}&action=govern`)).body,
-  ).toBe(true);
+  ).toBeNull();
 });

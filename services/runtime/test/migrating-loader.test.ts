@@ -19,6 +19,7 @@ function setup(options: { imports?: boolean } = {}) {
       table.put({ _subject: org, _self: { read: ['u'] } } as PermissionsDocument);
       return true;
     },
+    isMigrated: (orgDocument) => orgDocument !== null,
   };
   return {
     table,
@@ -65,4 +66,31 @@ test('concurrent misses in one org share one migration call', async () => {
   g.open();
   await both;
   expect(migrations).toHaveLength(1);
+});
+
+test('a squat at the org URL (a document the migration did not write) does not stop the import', async () => {
+  const table = countingLoader({
+    squat: { _subject: `${LEGACY}/o/globex`, _self: { read: ['bob'] }, _metadata: { sharedWith: [], creator: 'bob' } },
+  });
+  const migrations: string[] = [];
+  const trigger: MigrationTrigger = {
+    orgOf: (resource) => /^https:\/\/legacy\.example\.com\/o\/[^/]+/.exec(resource)?.[0],
+    async migrate(resource) {
+      migrations.push(resource);
+      const org = { _subject: `${LEGACY}/o/globex`, _metadata: { sharedWith: [], creator: 'client' } };
+      table.put(org as PermissionsDocument);
+      return true;
+    },
+    isMigrated: (orgDocument) => orgDocument?._metadata?.creator === 'client',
+  };
+  const loader = createMigratingLoader(table.load, trigger, 60_000);
+  // Even a question about the squatted URL itself, which has a document, asks for the import.
+  const loaded = await loader([`${LEGACY}/o/globex`]);
+  expect(migrations).toEqual([`${LEGACY}/o/globex`]);
+  expect(loaded.get(`${LEGACY}/o/globex`)?.document?._metadata?.creator).toBe('client');
+  // Migrated now: another org resource asks nothing more, and costs one load with its org document.
+  const before = table.calls.length;
+  await loader([`${LEGACY}/o/globex/apis/x`]);
+  expect(migrations).toHaveLength(1);
+  expect(table.calls.length - before).toBe(1);
 });

@@ -33,11 +33,11 @@ describe('a veto applies on every question route (issue 18.6)', () => {
     org = subjectFor('org');
     minutes = `${org}/board-minutes`;
     await createDocument(r, governed(r, org));
-    // Read only for carol, and nobody may widen that.
+    // Read only for carol, and nobody may widen that (alice keeps governing it: nobody may lock a document out).
     await createDocument(r, {
       _subject: minutes,
       _inheritsPermissionsOf: [org],
-      _self: { read: [r.p.carol] },
+      _self: { read: [r.p.carol], govern: [r.p.alice], admin: [r.p.alice] },
       _constraints: { wideningForbidden: true },
     });
     // A role granting bob read on everything under the org.

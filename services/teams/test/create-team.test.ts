@@ -66,12 +66,13 @@ describe('POST /az-teams: success', () => {
       _subject: id,
       _self: { read: [id], update: [id], delete: [id], govern: [id], admin: [id] },
     });
-    // bob is a member: through the team he administers its permissions; carol is not.
+    // bob is a member: through the team he administers its permissions; carol is not, and may not even know of
+    // them (a 404, as for a missing document).
     const asBob = await stack.http.get(`/az-permissions?${id}`).set(auth(await stack.token('bob')));
     expect(asBob.status).toBe(200);
     expect(asBob.body._self.govern).toEqual([id]);
     const asCarol = await stack.http.get(`/az-permissions?${id}`).set(auth(await stack.token('carol')));
-    expect(asCarol.status).toBe(403);
+    expect(asCarol.status).toBe(404);
   });
 
   test('"" is resolved in _permissionsHeirs and custom properties, not in _constraints', async () => {
@@ -176,13 +177,21 @@ describe('POST /az-teams: refused, and nothing stored', () => {
       '_permissions missing',
       400,
       () => ({ ...teamBody([p.alice]), _permissions: undefined }),
-      () => ({ msg: 'may not set null permissions' }),
+      () => ({
+        msg:
+          '_permissions is required when creating a team: the permissions document of the new team, e.g. ' +
+          '{"_self": {"govern": [""]}} ("" stands for the new team itself) or {"_inheritsPermissionsOf": ["/"]}',
+      }),
     ],
     [
       '_permissions null',
       400,
       () => teamBody([p.alice], { _permissions: null }),
-      () => ({ msg: 'may not set null permissions' }),
+      () => ({
+        msg:
+          '_permissions is required when creating a team: the permissions document of the new team, e.g. ' +
+          '{"_self": {"govern": [""]}} ("" stands for the new team itself) or {"_inheritsPermissionsOf": ["/"]}',
+      }),
     ],
     [
       '_permissions not an object',
@@ -325,7 +334,9 @@ describe('POST /az-teams: refused, and nothing stored', () => {
     );
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
-      msg: `user ${p.bob} is not allowed to inherit permissions from http://example.com/create/private`,
+      msg:
+        `user ${p.bob} is not allowed to inherit permissions from http://example.com/create/private: ` +
+        'there is no permissions document there that you may see',
     });
     expect(await snapshot(stack)).toEqual(before);
   });
@@ -347,6 +358,7 @@ describe('B14: a failed team insert leaves no orphan permissions document', () =
     const create = createCreateTeam({
       store: stack.db.store,
       authorizer: createAuthorizer(stack.db.store, 'teams'),
+      authority: { servicesClients: [], legacyRbacUrl: undefined },
       normaliser: createPrincipalNormaliser({ issuers: stack.config.authIssuers, credentials }),
       log: createLogger('test', 'silent'),
       now: () => '2025-01-01T00:00:00.000Z',

@@ -10,7 +10,8 @@ beforeAll(async () => {
   stack = await startStack();
   p = stack.principals;
   await createDocument(stack, 'alice', { _subject: ACME, _self: { govern: [p.alice] } });
-  await createDocument(stack, 'bob', { _subject: BOBCO, _self: { govern: [p.bob] } });
+  // alice governs `/`: she hands bob a namespace of his own by creating it with him as its governor.
+  await createDocument(stack, 'alice', { _subject: BOBCO, _self: { govern: [p.bob] } });
 });
 afterAll(async () => stack?.close());
 
@@ -53,8 +54,12 @@ describe('W1: roles name only bases the caller governs', () => {
   });
 
   test("a trailing slash does not make the base someone else's document", async () => {
-    // Anyone may create a document, so bob can govern `…/acme/`; roles on it would cover all of `…/acme`.
-    await createDocument(stack, 'bob', { _subject: `${ACME}/`, _self: { govern: [p.bob] } });
+    // `…/acme/` is inside alice's namespace: bob may not create it, nor name it as a base of his roles.
+    const squat = await stack.http
+      .post('/az-permissions')
+      .set(await as('bob'))
+      .send({ _subject: `${ACME}/`, _self: { govern: [p.bob] } });
+    expect(squat.status).toBe(403);
     const before = await snapshot(stack);
     const res = await stack.http
       .post('/az-teams')

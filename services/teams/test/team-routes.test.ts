@@ -377,7 +377,7 @@ describe('DELETE /az-tm-{id}', () => {
     const refused = await stack.http.delete(team.id).set(await as('bob'));
     expect(refused.status).toBe(409);
     expect(refused.body).toEqual({
-      msg: `documents still inherit from the permissions of team ${team.id}`,
+      msg: `documents still inherit from the permissions of team ${team.id}; detach them first or delete with cascade`,
       heirs: [heir],
     });
     expect(await snapshot(stack)).toEqual(before);
@@ -387,6 +387,42 @@ describe('DELETE /az-tm-{id}', () => {
     const res = await stack.http.delete(team.id).set(await as('bob'));
     expect(res.status).toBe(200);
     expect(await permissionsRow(stack, team.id)).toBeNull();
+  });
+
+  test('?cascade=true deletes it anyway: the documents inheriting from it are detached and kept valid', async () => {
+    const team = await createTeam(
+      stack,
+      'bob',
+      teamBody([p.bob], {
+        _permissions: {
+          _self: { read: [''], update: [''], delete: [''], govern: [''] },
+          _permissionsHeirs: { add: [''] },
+        },
+      }),
+    );
+    // carol, a member, attaches heirs: one with a governor of its own, one without
+    const [governed, orphan] = ['governed', 'orphan'].map((x) => `http://example.com/routes/${x}-${team.id.slice(7)}`);
+    const patched = await stack.http
+      .patch(team.id)
+      .set(await as('bob'))
+      .set({ 'content-type': 'application/merge-patch+json', 'if-match': '*' })
+      .send({ members: [p.bob, p.carol] });
+    expect(patched.status).toBe(200);
+    await createDocument(stack, 'carol', {
+      _subject: governed,
+      _inheritsPermissionsOf: [team.id],
+      _self: { govern: [p.carol] },
+    });
+    await createDocument(stack, 'carol', { _subject: orphan, _inheritsPermissionsOf: [team.id] });
+    const res = await stack.http.delete(`${team.id}?cascade=true`).set(await as('bob'));
+    expect(res.status).toBe(200);
+    expect(await permissionsRow(stack, team.id)).toBeNull();
+    expect(await permissionsRow(stack, governed)).toMatchObject({
+      _inheritsPermissionsOf: [],
+      _self: { govern: [p.carol] },
+    });
+    // left with neither parent nor governor, it inherits from / (whose governors can repair it)
+    expect(await permissionsRow(stack, orphan)).toMatchObject({ _inheritsPermissionsOf: ['/'] });
   });
 
   test('404 for an unknown team', async () => {

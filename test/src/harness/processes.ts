@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -16,10 +18,15 @@ export interface ServiceProcess {
   output(): string;
   stop(): Promise<void>;
   /**
-   * Sends `signal` (to the process group when started via pnpm) and resolves with how the process ended, or null if it still runs after `timeoutMs` (it is then
-   * left running: call stop()).
+   * Sends `signal` (to the process group when started via pnpm, as a terminal does, unless `to` is 'leader': then to
+   * pnpm alone) and resolves with how the process ended, or null if it still runs after `timeoutMs` (it is then left
+   * running: call stop()).
    */
-  signal(signal: NodeJS.Signals, timeoutMs: number): Promise<{ code: number | null; signal: string | null } | null>;
+  signal(
+    signal: NodeJS.Signals,
+    timeoutMs: number,
+    to?: 'group' | 'leader',
+  ): Promise<{ code: number | null; signal: string | null } | null>;
   /** The ids of every live process started below this one (pnpm runs the service in a child of its own). */
   descendants(): number[];
 }
@@ -44,6 +51,27 @@ export function contractEnv(options: {
     PERMISSIONS_CLIENT_SECRET: options.clientSecret,
     EVENTS_SECRET: options.eventsSecret,
     SPEEDUP: String(options.speedup ?? 10),
+  };
+}
+
+/**
+ * Unless the test gives a DATA_DIR (and then chooses the ports that go with it), what `pnpm start` keeps goes to a
+ * temporary data directory of its own, and its development stand-ins get free ports: other runs on this machine use
+ * the default ones at the same time.
+ */
+async function ownDevelopmentSetup(env: Record<string, string>) {
+  const own: Record<string, string> = {};
+  if (env.DATA_DIR !== undefined) return { env: own, remove: async () => undefined };
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'permissions-data-'));
+  await chmod(dataDir, 0o755); // mkdtemp's 700 would keep out the postgres user the embedded Postgres runs as under root
+  own.DATA_DIR = dataDir;
+  if (env.AUTH_ISSUERS === undefined && env.DEV_IDP_PORT === undefined) own.DEV_IDP_PORT = String(await freePort());
+  if (env.LEGACY_RBAC_URL === undefined && env.LEGACY_RBAC_PORT === undefined) {
+    own.LEGACY_RBAC_PORT = String(await freePort());
+  }
+  return {
+    env: own,
+    remove: () => rm(dataDir, { recursive: true, force: true }),
   };
 }
 
@@ -96,15 +124,19 @@ export async function freePort(): Promise<number> {
 export async function startProcess(
   what: ProcessKind,
   env: Record<string, string>,
-  options: { via?: 'node' | 'pnpm' } = {},
+  options: { via?: 'node' | 'pnpm'; /** pnpm's own lines too (default: --silent) */ verbose?: boolean } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const portVariable = what === 'all-in-one' ? 'PORT' : `${what.toUpperCase()}_PORT`;
+  const own = what === 'all-in-one' ? await ownDevelopmentSetup(env) : { env: {}, remove: async () => undefined };
   const args = what === 'all-in-one' ? [ENTRIES['all-in-one']] : [ENTRIES.service, what];
   // `via: 'pnpm'` runs the very command a user types (`pnpm start`, `pnpm start:service NAME`), pnpm in front.
   const [command, commandArgs] =
     options.via === 'pnpm'
-      ? ['pnpm', what === 'all-in-one' ? ['--silent', 'start'] : ['--silent', 'start:service', what]]
+      ? [
+          'pnpm',
+          [...(options.verbose ? [] : ['--silent']), ...(what === 'all-in-one' ? ['start'] : ['start:service', what])],
+        ]
       : [process.execPath, ['--import', 'tsx', ...args.map((a, i) => (i === 0 ? path.join(REPO, a) : a))]];
   // pnpm neither relays SIGTERM nor SIGINT to the script it runs (it dies, or waits, and the service runs on): it
   // gets a process group of its own, signalled as a whole, as a terminal's Ctrl-C or `kill -- -PGID` does.
@@ -112,7 +144,7 @@ export async function startProcess(
   let output = '';
   const child = spawn(command, commandArgs, {
     cwd: REPO,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...own.env, ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: group,
   });
@@ -140,8 +172,8 @@ export async function startProcess(
         resolve();
       });
       kill('SIGTERM');
-    });
-  const signal = (sig: NodeJS.Signals, timeoutMs: number) =>
+    }).then(own.remove);
+  const signal = (sig: NodeJS.Signals, timeoutMs: number, to: 'group' | 'leader' = 'group') =>
     new Promise<{ code: number | null; signal: string | null } | null>((resolve) => {
       const ended = () => ({ code: child.exitCode, signal: child.signalCode });
       if (child.exitCode !== null || child.signalCode !== null) return resolve(ended());
@@ -150,12 +182,15 @@ export async function startProcess(
         clearTimeout(timer);
         resolve(ended());
       });
-      kill(sig);
+      kill(sig, to === 'leader' ? child.pid : undefined);
     });
   const descendants = () => (child.pid === undefined ? [] : descendantsOf(child.pid));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await own.remove();
+      throw new Error(`${what} exited with ${child.exitCode}:\n${output}`);
+    }
     try {
       const res = await fetch(`${url}/health`);
       if (res.status === 200) break;

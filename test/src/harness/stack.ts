@@ -26,7 +26,11 @@ export interface Stack {
  * Postgres, trusting a dev identity provider started for the test file. `alice` governs `/`.
  */
 export async function startStack(
-  options: { services?: ServiceName[]; env?: Record<string, string> } = {},
+  options: {
+    services?: ServiceName[];
+    /** Extra environment; a function gets the test's identity provider (e.g. for DEV_IDP_ISSUER). */
+    env?: Record<string, string> | ((idp: DevIdp) => Record<string, string>);
+  } = {},
 ): Promise<Stack> {
   const db = await createTestDatabase();
   const idp = await startDevIdp({ port: 0 });
@@ -46,7 +50,7 @@ export async function startStack(
     BOOTSTRAP_GOVERNORS: principals.alice,
     EVENTS_SECRET: randomBytes(24).toString('hex'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(idp) : options.env),
   });
   const log = createLogger('test', config.logLevel);
   const running = await startServices(options.services ?? [...SERVICE_NAMES], config, 0, log, { migrate: false });

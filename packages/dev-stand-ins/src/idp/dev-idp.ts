@@ -6,7 +6,7 @@ import { DEFAULT_CLIENTS, DEFAULT_USERS, type DevClient, type DevUser } from './
 import { idsRoutes } from './ids-routes';
 import type { IdpState, MintOptions } from './idp-state';
 import { oauthRoutes } from './oauth-routes';
-import { createKeyRing, type SigningAlg } from './signing-keys';
+import { createKeyRing, type SigningAlg, type StoredSigningKey } from './signing-keys';
 
 export interface DevIdpOptions {
   /** 0 (default) picks a free port. */
@@ -17,6 +17,8 @@ export interface DevIdpOptions {
   /** Put into every minted token as `aud` (for services run with AUTH_AUDIENCE). */
   audience?: string;
   tokenLifetimeSeconds?: number;
+  /** Private keys of an earlier run (see `exportSigningKeys`): tokens it issued stay valid. Default: new keys. */
+  signingKeys?: readonly StoredSigningKey[];
 }
 
 export interface DevIdp {
@@ -37,6 +39,8 @@ export interface DevIdp {
   mint(claims: JWTPayload, options?: MintOptions): Promise<string>;
   /** New signing keys (new kids) become current; the old ones stay published. */
   rotateKeys(): Promise<Record<SigningAlg, string>>;
+  /** The current private signing keys, to start a later provider that keeps honouring today's tokens. */
+  exportSigningKeys(): Promise<StoredSigningKey[]>;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
   const host = options.host ?? '127.0.0.1';
   const users = options.users ?? DEFAULT_USERS;
   const clients = options.clients ?? DEFAULT_CLIENTS;
-  const keys = await createKeyRing();
+  const keys = await createKeyRing(options.signingKeys);
   const requests: Array<{ method: string; path: string }> = [];
   const app = express();
   app.disable('x-powered-by');
@@ -80,6 +84,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     requests.push({ method: req.method, path: req.path });
     next();
   });
+  app.use(loopbackCors);
   app.use(express.urlencoded({ extended: false }), express.json({ limit: '1mb' }));
   app.use(oauthRoutes(state));
   app.use(idsRoutes(state));
@@ -111,6 +116,7 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
     },
     mint: (claims, mintOptions) => state.mint(claims, mintOptions),
     rotateKeys: () => keys.rotate(),
+    exportSigningKeys: () => keys.exportCurrent(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -118,4 +124,23 @@ export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> 
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The explorer page, served by the services on another port, signs in with the password grant from the browser:
+ * pages served from loopback addresses may read this provider's answers; pages from anywhere else may not.
+ */
+function loopbackCors(req: Request, res: Response, next: NextFunction): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin)) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+      res.setHeader('Access-Control-Allow-Headers', 'content-type');
+      res.status(204).end();
+      return;
+    }
+  }
+  next();
 }

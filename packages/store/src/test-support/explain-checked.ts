@@ -7,8 +7,27 @@ import {
   TRANSITIVE_HEIRS_SQL,
 } from '../document-reads';
 import { EVENTS_AFTER_SQL } from '../event-log';
+import { NAMESPACES_SQL, SUBJECTS_AT_OR_UNDER_SQL, TEAMS_WITH_ROLES_ON_SQL } from '../authority-reads';
+import {
+  ACQUIRE_LEASE_SQL,
+  DROP_UNFINISHED_LEASE_SQL,
+  DUE_MIGRATIONS_SQL,
+  FINISH_LEASE_SQL,
+  MARK_CHECKED_SQL,
+  RELEASE_LEASE_SQL,
+  RENEW_LEASE_SQL,
+} from '../migration-leases';
 import type { Pool } from '../pool';
 import { TEAMS_OF_PRINCIPAL_EXCEPT_SQL, TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
+import {
+  COUNT_TEAMS_OF_PRINCIPALS_SQL,
+  HEIRS_DEPTH_SQL,
+  LOCK_CHAIN_SHARE_SQL,
+  LOCK_DOCUMENTS_SHARE_SQL,
+  LOCK_DOCUMENTS_UPDATE_SQL,
+  LOCK_TEAMS_OF_PRINCIPAL_SQL,
+  TEAM_MEMBERS_SQL,
+} from '../write-locks';
 
 export interface CheckedQuery {
   sql: string;
@@ -39,6 +58,30 @@ export const HOT_QUERIES = {
     indexes: ['team_members_principal_idx', 'teams_pkey'],
   },
   'events-after': { sql: EVENTS_AFTER_SQL, indexes: ['events_pkey'] },
+  // the write path's locks and bounds (write-locks.ts)
+  'lock-chain-share': { sql: LOCK_CHAIN_SHARE_SQL, indexes: ['permissions_pkey'] },
+  'lock-documents-share': { sql: LOCK_DOCUMENTS_SHARE_SQL, indexes: ['permissions_pkey'] },
+  'lock-documents-update': { sql: LOCK_DOCUMENTS_UPDATE_SQL, indexes: ['permissions_pkey'] },
+  'lock-teams-of-principal': {
+    sql: LOCK_TEAMS_OF_PRINCIPAL_SQL,
+    indexes: ['team_members_principal_idx', 'teams_pkey'],
+  },
+  'team-members': { sql: TEAM_MEMBERS_SQL, indexes: ['team_members_pkey'] },
+  'count-teams-of-principals': { sql: COUNT_TEAMS_OF_PRINCIPALS_SQL, indexes: ['team_members_principal_idx'] },
+  'heirs-depth': { sql: HEIRS_DEPTH_SQL, indexes: ['permission_parents_parent_idx'] },
+  'teams-with-roles-on': { sql: TEAMS_WITH_ROLES_ON_SQL, indexes: ['teams_roles_granted_on_idx'] },
+  'subjects-at-or-under': {
+    sql: SUBJECTS_AT_OR_UNDER_SQL,
+    indexes: ['permissions_pkey', 'permissions_subject_bytes_idx'],
+  },
+  namespaces: { sql: NAMESPACES_SQL, indexes: ['permissions_namespaces_idx'] },
+  'lease-acquire': { sql: ACQUIRE_LEASE_SQL, indexes: ['migrations_pkey'] },
+  'lease-renew': { sql: RENEW_LEASE_SQL, indexes: ['migrations_pkey'] },
+  'lease-finish': { sql: FINISH_LEASE_SQL, indexes: ['migrations_pkey'] },
+  'lease-drop-unfinished': { sql: DROP_UNFINISHED_LEASE_SQL, indexes: ['migrations_pkey'] },
+  'lease-release': { sql: RELEASE_LEASE_SQL, indexes: ['migrations_pkey'] },
+  'lease-mark-checked': { sql: MARK_CHECKED_SQL, indexes: ['migrations_pkey'] },
+  'migrations-due': { sql: DUE_MIGRATIONS_SQL, indexes: ['migrations_due_idx'] },
 } as const satisfies Record<string, CheckedQuery>;
 
 export type HotQueryName = keyof typeof HOT_QUERIES;
@@ -124,6 +167,9 @@ function collect(node: unknown, summary: PlanSummary): void {
   if (typeof record['Index Name'] === 'string' && typeof record['Index Cond'] === 'string') {
     summary.indexes.push(record['Index Name']);
   }
+  // An upsert finds the conflicting row through its arbiter index.
+  const arbiters = record['Conflict Arbiter Indexes'];
+  if (Array.isArray(arbiters)) summary.indexes.push(...arbiters.filter((a): a is string => typeof a === 'string'));
   if (record['Node Type'] === 'Seq Scan' && typeof record['Relation Name'] === 'string') {
     summary.seqScans.push(record['Relation Name']);
   }

@@ -2,6 +2,7 @@ import type { Store } from '../types';
 import { uniquePrefix, type ConformanceContext } from './conformance/context';
 import { describeDocuments } from './conformance/documents';
 import { describeAncestors, describeHeirs, describeSharedWith } from './conformance/hierarchy';
+import { describeIntegrity } from './conformance/integrity';
 import { describeTeams } from './conformance/teams';
 import { describeConcurrency, describeEvents, describeTransactions } from './conformance/transactions';
 import type { RawReads } from './raw-reads';
@@ -15,6 +16,7 @@ export const CONFORMANCE_CATEGORIES = {
   transactions: describeTransactions,
   events: describeEvents,
   concurrency: describeConcurrency,
+  integrity: describeIntegrity,
 } as const;
 
 export type ConformanceCategory = keyof typeof CONFORMANCE_CATEGORIES;
@@ -26,6 +28,8 @@ export interface StoreConformanceOptions {
   raw: RawReads | (() => RawReads);
   /** Categories this implementation opts out of, in plain sight (a fake without transactions skips `concurrency`). */
   skip?: ConformanceCategory[];
+  /** Whether some write is blocked on a lock right now (the `integrity` tests wait for it instead of sleeping). */
+  waitingForLock(): Promise<boolean>;
 }
 
 /**
@@ -36,6 +40,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
   let store: Store | undefined;
   let prefix = uniquePrefix();
   const ctx: ConformanceContext = {
+    waitingForLock: () => options.waitingForLock(),
     store: () => {
       if (!store) throw new Error('makeStore() has not run');
       return store;

@@ -57,11 +57,11 @@ export function permissionsRoutes(commands: MaintenanceCommands): Router {
           requester: requesterOf(res),
         });
         setWriteHeaders(res, { seq: outcome.seq, etagSeq: outcome.deleted.seq });
-        res.json(
-          outcome.cascaded.length > 0
-            ? { ...outcome.deleted.document, _cascaded: outcome.cascaded }
-            : outcome.deleted.document,
-        );
+        res.json({
+          ...outcome.deleted.document,
+          ...(outcome.cascaded.length > 0 ? { _cascaded: outcome.cascaded } : {}),
+          ...(outcome.detached.length > 0 ? { _detached: outcome.detached } : {}),
+        });
       },
     }),
   );

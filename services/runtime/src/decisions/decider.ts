@@ -3,6 +3,8 @@ import {
   combineAll,
   decide,
   mayKnowOf,
+  namespaceCandidates,
+  overlayLookups,
   snapshotLookup,
   type Answer,
   type DocumentLookup,
@@ -48,9 +50,24 @@ export interface Decider {
 }
 
 /**
- * The local engine over the cached sources: documents first (loading them may import a legacy org on demand, whose
- * new teams the caller's actors must then include: the import's events have invalidated them by the time the load
- * returns), then actors, then one `decide` per resource, in slices so that no question holds the event loop.
+ * The resources' documents and ancestors and, for those without a document, the prefixes where their nearest
+ * namespace may be (CONTRACT §4.8: only its roles decide for them): a second load, only when some resource has no
+ * document. Both come from the cache, so a question answered from memory still needs no promise.
+ */
+export function loadForDecision(documents: DocumentSource, resources: readonly string[]): MaybePromise<DocumentLookup> {
+  return then(documents.load(resources), (lookup) => {
+    const candidates = namespaceCandidates(lookup, resources);
+    if (candidates.length === 0) return lookup;
+    // Both are snapshots of this request, so their overlay is one too.
+    return then(documents.load(candidates), (prefixes) => snapshotLookup(overlayLookups(lookup, prefixes)));
+  });
+}
+
+/**
+ * The local engine over the cached sources: documents first (`loadForDecision`; loading them may import a legacy org
+ * on demand, whose new teams the caller's actors must then include: the import's events have invalidated them by the
+ * time the load returns), then actors, then one `decide` per resource, in slices so that no question holds the event
+ * loop.
  */
 export function createLocalDecider(
   documents: DocumentSource,
@@ -95,8 +112,9 @@ export function createLocalDecider(
   }
 
   /**
-   * Keeps in `scopes` only what the principal may know of. A role base may have a document outside the resources'
-   * chains (a resource without a document takes any base): those are loaded too.
+   * Keeps in `scopes` only what the principal may know of. A role base's document is an ancestor of the resource's or
+   * its nearest namespace, both already loaded; loading the bases again costs nothing and keeps this independent of
+   * that rule.
    */
   function visibleScopes(
     lookup: DocumentLookup,
@@ -128,12 +146,12 @@ export function createLocalDecider(
 
   return {
     isAllowed(asked, action, evidence, withScopes) {
-      return then(documents.load(asked.resources), (lookup) =>
+      return then(loadForDecision(documents, asked.resources), (lookup) =>
         then(actors.actorsOf(asked.principal), (who) => evaluate(lookup, who, asked, action, evidence, withScopes)),
       );
     },
     allowedActions(principal, resource, property, evidence) {
-      return then(documents.load([resource]), (lookup) =>
+      return then(loadForDecision(documents, [resource]), (lookup) =>
         then(actors.actorsOf(principal), (who) =>
           allowedActionsFor(evidence, lookup, resource, property, who.caller, who.teamsWithRoles),
         ),

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { parentsOf, snapshotLookup, type DocumentLookup, type PermissionsDocument } from '@permissions/model';
+import { forEvaluation, parentsOf, snapshotLookup, type DocumentLookup } from '@permissions/model';
 import { freezeAndMeasure, MAX_CACHED_KEY_LENGTH, stringBytes } from '../caches/byte-size';
 import { inSlices } from '../slices';
 import type { AncestorLoader, DocumentSource, SubjectEntry } from './types';
@@ -16,7 +16,7 @@ export interface CachingSourceOptions {
   now?: () => number;
 }
 
-/** An entry with what it costs: the document (frozen, without `_metadata`) and its key. */
+/** An entry with what it costs: the document (frozen, with only the `_metadata` the engine reads) and its key. */
 interface Sized extends SubjectEntry {
   size: number;
 }
@@ -24,12 +24,15 @@ interface Sized extends SubjectEntry {
 /** Besides the key: the entry object, the LRU's slots and the key's map entry. */
 const ENTRY_OVERHEAD = 192;
 
-/** Frozen so that no caller can change what other requests will read; `_metadata` is never read by the engine. */
+/**
+ * Frozen so that no caller can change what other requests will read. Of `_metadata` only the identity marks the
+ * engine reads are kept (`forEvaluation`: a role's liveness, namespaces); the stamps and `sharedWith` only cost memory.
+ */
 function frozenEntry(subject: string, entry: SubjectEntry | null): Sized | null {
   if (!entry?.document) return null;
-  const { _metadata: _ignored, ...document } = entry.document;
+  const document = forEvaluation(entry.document);
   const size = ENTRY_OVERHEAD + stringBytes(subject) + freezeAndMeasure(document);
-  return Object.freeze({ document: document as PermissionsDocument, seq: entry.seq, size });
+  return Object.freeze({ document, seq: entry.seq, size });
 }
 
 /**

@@ -78,9 +78,12 @@ export function parseQuestion(raw: Raw, resourceName: 'resource' | 'baseAndPath'
     atLeast = Number(atLeastText);
   }
   const property = optionalString(raw, 'property');
+  const resources = strings(raw, resourceName);
+  const user = optionalString(raw, 'user');
+  if (user !== undefined) refuseCutPrincipal(user);
   return {
-    resources: strings(raw, resourceName),
-    user: optionalString(raw, 'user'),
+    resources,
+    user,
     action: optionalString(raw, 'action'),
     property: property === undefined || property === '' ? '_self' : property,
     withScopes: raw.withScopes !== undefined,
@@ -89,6 +92,20 @@ export function parseQuestion(raw: Raw, resourceName: 'resource' | 'baseAndPath'
     subject: optionalString(raw, 'subject'),
     sharingSet: strings(raw, 'sharingSet'),
   };
+}
+
+/**
+ * An unencoded `#` ends a URL: what follows is a fragment that clients never send, so `user=http://iss#sub` arrives
+ * as `user=http://iss` (and any parameter after it is lost too). No principal is an absolute URL without a `#`
+ * (`{iss}#{sub}`, the wildcards; teams are relative `/az-tm-…`), so such a value can only be a cut one: a 400 that
+ * says how to send it, rather than a 403 about somebody else.
+ */
+function refuseCutPrincipal(user: string): void {
+  if (!/^https?:\/\//i.test(user) || user.includes('#')) return;
+  throw new BadRequestError(
+    `user must be a principal {issuer}#{id}, and "${user.slice(0, 200)}" has no "#": in a query string, write ` +
+      `the # as %23 (user=${user.slice(0, 200)}%23…), since an unencoded # ends the URL and nothing after it is sent`,
+  );
 }
 
 export function requireAction(question: Question, url: string): string {

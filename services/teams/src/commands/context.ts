@@ -1,4 +1,4 @@
-import type { Authorizer } from '@permissions/authorizer';
+import type { Authorizer, DocumentAuthority } from '@permissions/authorizer';
 import type { Logger } from '@permissions/http-kit';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Store } from '@permissions/store';
@@ -6,6 +6,8 @@ import type { Store } from '@permissions/store';
 export interface TeamsContext {
   store: Store;
   authorizer: Authorizer;
+  /** Where documents may be created and which are namespaces (CONTRACT §4.8). */
+  authority: DocumentAuthority;
   normaliser: PrincipalNormaliser;
   log: Logger;
   now(): string;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { BadRequestError, SERVER_STAMPS, type ServerStamp, type Team } from '@permissions/model';
 
 /** Links added to every representation; a client that sends them back unchanged (GET then PATCH) is not refused. */
@@ -29,7 +30,7 @@ export function stripServerFields(id: string, patched: Record<string, unknown>, 
     delete result[link];
   }
   for (const stamp of SERVER_STAMPS) {
-    if (result[stamp] !== undefined && result[stamp] !== stored[stamp]) {
+    if (result[stamp] !== undefined && !sameJson(result[stamp], stored[stamp])) {
       throw new BadRequestError(`${stamp} is set by the server and may not be changed`);
     }
     delete result[stamp];
@@ -37,8 +38,17 @@ export function stripServerFields(id: string, patched: Record<string, unknown>, 
   return result;
 }
 
-export function stampsOf(team: Team): Partial<Record<ServerStamp, unknown>> {
+/** Equal as JSON (key order aside): a patch library may rebuild the objects a client echoes back. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const plain = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+  return isDeepStrictEqual(plain(a), plain(b));
+}
+
+/** The stamps a PATCH carries over (`rolesGrantedOn` is computed anew by `grantRoles`). */
+export function stampsOf(team: Team): Partial<Record<Exclude<ServerStamp, 'rolesGrantedOn'>, unknown>> {
   const stamps: Partial<Record<ServerStamp, unknown>> = {};
-  for (const stamp of SERVER_STAMPS) if (team[stamp] !== undefined) stamps[stamp] = team[stamp];
+  for (const stamp of SERVER_STAMPS) {
+    if (stamp !== 'rolesGrantedOn' && team[stamp] !== undefined) stamps[stamp] = team[stamp];
+  }
   return stamps;
 }

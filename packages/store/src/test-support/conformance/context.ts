@@ -9,6 +9,8 @@ export interface ConformanceContext {
   raw(): RawReads;
   /** A subject (or team id, principal) unique to the running test: `name('a')` → `/conf-1a2b3c/a`. */
   name(local: string): string;
+  /** Whether some write is blocked on a lock right now. */
+  waitingForLock(): Promise<boolean>;
 }
 
 export function uniquePrefix(): string {
@@ -29,18 +31,29 @@ export function documentFor(
   };
 }
 
+/**
+ * The document as the store keeps it: as given, with its incarnation (the seq of its create) in `_metadata`, which
+ * the database sets and keeps (CONTRACT §4.8).
+ */
+export function asStored(document: PermissionsDocument, incarnation: number | null | undefined): PermissionsDocument {
+  return { ...document, _metadata: { sharedWith: [], ...document._metadata, incarnation: incarnation ?? undefined } };
+}
+
 export function teamWith(members: string[], extra: Record<string, unknown> = {}): Team {
   return { isA: 'Team', name: 'conformance team', members, ...extra };
 }
 
-/** Creates documents one write each (so parents may be listed before they exist) and returns their seqs. */
+/**
+ * Creates documents in one write (so a parent may be listed after its heir, and a cycle closed: every parent must
+ * exist only when the write commits) and returns their seqs.
+ */
 export async function createDocuments(store: Store, documents: PermissionsDocument[]): Promise<number[]> {
-  const seqs: number[] = [];
-  for (const document of documents) {
-    const { result } = await store.write((tx) => tx.createDocument(document));
-    seqs.push(result);
-  }
-  return seqs;
+  const { result } = await store.write(async (tx) => {
+    const seqs: number[] = [];
+    for (const document of documents) seqs.push(await tx.createDocument(document));
+    return seqs;
+  });
+  return result;
 }
 
 /** The rejection of `promise`, failing the test if it resolves. */

@@ -1,8 +1,8 @@
 import { ConflictError, NotFoundError, PreconditionFailedError } from '@permissions/model';
-import { documentFor, rejectionOf, type ConformanceContext } from './context';
+import { asStored, documentFor, rejectionOf, type ConformanceContext } from './context';
 
 export function describeDocuments(ctx: ConformanceContext): void {
-  test('create stores the document exactly as given, with an event of the same seq', async () => {
+  test('create stores the document as given, its incarnation added, with an event of the same seq', async () => {
     const subject = ctx.name('doc');
     const document = documentFor(subject, { extra: { nested: { a: [1, 'two', null], b: 'ü€𝄞' }, flag: false } });
     const before = await ctx.store().getLastSeq();
@@ -10,13 +10,16 @@ export function describeDocuments(ctx: ConformanceContext): void {
     const written = await ctx.store().write((tx) => tx.createDocument(document));
 
     expect(written.result).toBe(written.seq);
-    expect(await ctx.raw().document(subject)).toEqual({ seq: written.seq, data: document });
+    expect(await ctx.raw().document(subject)).toEqual({ seq: written.seq, data: asStored(document, written.seq) });
     const events = await ctx.raw().events(before);
     expect(events.map(({ seq, topic, action, subject: s }) => ({ seq, topic, action, subject: s }))).toEqual([
       { seq: written.seq, topic: 'permissions', action: 'create', subject },
     ]);
     expect(written.events).toEqual(events);
-    expect(await ctx.store().getDocument(subject)).toEqual({ document, seq: written.seq });
+    expect(await ctx.store().getDocument(subject)).toEqual({
+      document: asStored(document, written.seq),
+      seq: written.seq,
+    });
   });
 
   test('getDocument of an unknown subject is null', async () => {
@@ -33,7 +36,7 @@ export function describeDocuments(ctx: ConformanceContext): void {
     );
 
     expect(error).toBeInstanceOf(ConflictError);
-    expect(await ctx.raw().document(subject)).toEqual({ seq, data: documentFor(subject) });
+    expect(await ctx.raw().document(subject)).toEqual({ seq, data: asStored(documentFor(subject), seq) });
     expect(await ctx.raw().events(before)).toEqual([]);
   });
 
@@ -45,7 +48,7 @@ export function describeDocuments(ctx: ConformanceContext): void {
     const written = await ctx.store().write((tx) => tx.updateDocument(changed, first!));
 
     expect(written.seq).toBeGreaterThan(first!);
-    expect(await ctx.raw().document(subject)).toEqual({ seq: written.seq, data: changed });
+    expect(await ctx.raw().document(subject)).toEqual({ seq: written.seq, data: asStored(changed, first) });
     expect((await ctx.raw().events(first!)).map((e) => [e.seq, e.action, e.subject])).toEqual([
       [written.seq, 'update', subject],
     ]);
@@ -53,10 +56,10 @@ export function describeDocuments(ctx: ConformanceContext): void {
 
   test('update without an expected seq overwrites whatever is there', async () => {
     const subject = ctx.name('upd-any');
-    await ctx.store().write((tx) => tx.createDocument(documentFor(subject)));
+    const { seq: created } = await ctx.store().write((tx) => tx.createDocument(documentFor(subject)));
     const changed = documentFor(subject, { extra: { v: 2 } });
     const { seq } = await ctx.store().write((tx) => tx.updateDocument(changed));
-    expect(await ctx.store().getDocument(subject)).toEqual({ document: changed, seq });
+    expect(await ctx.store().getDocument(subject)).toEqual({ document: asStored(changed, created), seq });
   });
 
   test('update with a stale seq is a PreconditionFailedError (not 404) and changes nothing', async () => {
@@ -69,7 +72,7 @@ export function describeDocuments(ctx: ConformanceContext): void {
     );
 
     expect(error).toBeInstanceOf(PreconditionFailedError);
-    expect(await ctx.raw().document(subject)).toEqual({ seq, data: documentFor(subject) });
+    expect(await ctx.raw().document(subject)).toEqual({ seq, data: asStored(documentFor(subject), seq) });
     expect(await ctx.raw().events(before)).toEqual([]);
   });
 
@@ -93,7 +96,7 @@ export function describeDocuments(ctx: ConformanceContext): void {
 
     const written = await ctx.store().write((tx) => tx.deleteDocument(subject, created!));
 
-    expect(written.result.deleted).toEqual({ document, seq: created });
+    expect(written.result.deleted).toEqual({ document: asStored(document, created), seq: created });
     expect(written.result.seq).toBe(written.seq);
     expect(await ctx.raw().document(subject)).toBeNull();
     expect((await ctx.raw().events(created!)).map((e) => [e.seq, e.action, e.subject])).toEqual([
@@ -110,7 +113,7 @@ export function describeDocuments(ctx: ConformanceContext): void {
     expect(await rejectionOf(ctx.store().write((tx) => tx.deleteDocument(subject, seq! + 1000)))).toBeInstanceOf(
       PreconditionFailedError,
     );
-    expect(await ctx.raw().document(subject)).toEqual({ seq, data: documentFor(subject) });
+    expect(await ctx.raw().document(subject)).toEqual({ seq, data: asStored(documentFor(subject), seq) });
   });
 
   test('getDocumentForUpdate reads the document inside a write', async () => {
@@ -120,6 +123,6 @@ export function describeDocuments(ctx: ConformanceContext): void {
       found: await tx.getDocumentForUpdate(subject),
       missing: await tx.getDocumentForUpdate(ctx.name('none')),
     }));
-    expect(result).toEqual({ found: { document: documentFor(subject), seq }, missing: null });
+    expect(result).toEqual({ found: { document: asStored(documentFor(subject), seq), seq }, missing: null });
   });
 }
