@@ -52,6 +52,10 @@ const EnvSchema = z.object({
   NEGATIVE_CACHE_TTL_MS: positive.default(10_000),
   CACHE_MAX_DOCUMENTS: z.coerce.number().int().positive().default(100_000),
   CACHE_MAX_ACTORS: z.coerce.number().int().positive().default(100_000),
+  CACHE_MAX_BYTES: z
+    .string()
+    .default('256mb')
+    .refine((value) => (bytes.parse(value) ?? 0) >= 1024 * 1024, 'CACHE_MAX_BYTES must be a size of at least 1mb'),
   MIN_SEQUENCE_WAIT_MS: positive.default(2000),
   DEV_IDP_ISSUER: z.url().optional(),
   DEV_IDP_USERS: z.string().optional(),
@@ -86,7 +90,8 @@ export interface Config {
     negativeCacheTtlMs: number;
     minSequenceWaitMs: number;
   };
-  cache: { maxDocuments: number; maxActors: number };
+  /** Runtime cache bounds: entries per cache, and bytes for all of them together (shared out, see the runtime). */
+  cache: { maxDocuments: number; maxActors: number; maxBytes: number };
   /**
    * Set by `pnpm start` when it runs the development identity provider (DEV_IDP_ISSUER, DEV_IDP_USERS): the explorer
    * offers one-click sign-in as these users. Unset in production.
@@ -154,7 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       negativeCacheTtlMs: speed(e.NEGATIVE_CACHE_TTL_MS),
       minSequenceWaitMs: e.MIN_SEQUENCE_WAIT_MS,
     },
-    cache: { maxDocuments: e.CACHE_MAX_DOCUMENTS, maxActors: e.CACHE_MAX_ACTORS },
+    cache: {
+      maxDocuments: e.CACHE_MAX_DOCUMENTS,
+      maxActors: e.CACHE_MAX_ACTORS,
+      maxBytes: bytes.parse(e.CACHE_MAX_BYTES) ?? 256 * 1024 * 1024,
+    },
     devIdentity:
       e.DEV_IDP_ISSUER === undefined ? undefined : { issuer: e.DEV_IDP_ISSUER, users: list(e.DEV_IDP_USERS) },
   };

@@ -114,20 +114,19 @@ export async function startServices(
     log,
     metrics,
     verifier,
-    bodyLimit: config.bodyLimit,
+    bodyLimitBytes: config.bodyLimitBytes,
     ready: async () => {
       await pool.query('SELECT 1');
     },
     selfAuthenticatedPaths: [...api.publicPaths, ...services.flatMap((s) => s.selfAuthenticatedPaths ?? [])],
     routers: [api.router, ...services.map((s) => s.router)],
+    directRoutes: services.map((s) => ({ service: s.name, routes: s.directRoutes ?? {} })),
   });
-  const fastPaths = services.flatMap((s) => (s.fastPath ? [s.fastPath] : []));
   const server = createServer((req, res) => {
     if (!originFormTarget(req)) {
       sendJson(res, 400, { msg: `malformed request target: ${String(req.url).slice(0, 200)}` });
       return;
     }
-    for (const fastPath of fastPaths) if (fastPath(req, res)) return;
     app(req, res);
   });
   // Requests Node refuses before any handler runs (header too large, bad request line) still get a JSON answer.

@@ -13,6 +13,7 @@ export type {
   StoreTx,
   StoredDocument,
   StoredTeam,
+  TeamVersion,
   WriteResult,
   AppendedWrite,
 } from './types';
