@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{packages,services,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{packages,services,test,examples}/**/*.test.ts'],
   // The browser test needs Chromium: `pnpm test:browser` runs it (test/browser/jest.config.js).
   testPathIgnorePatterns: ['/node_modules/', '/.data/', '<rootDir>/test/browser/'],
   transform: {

@@ -15,7 +15,9 @@ declare module 'autocannon' {
       p99: number;
     }
     interface Result {
-      requests: Histogram;
+      requests: Histogram & { total: number };
+      /** Seconds the run lasted. */
+      duration: number;
       latency: Histogram;
       non2xx: number;
       errors: number;

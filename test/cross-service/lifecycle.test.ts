@@ -89,7 +89,7 @@ describe('a runtime under a burst of 200 concurrent bad requests', () => {
     add(10, {
       kind: 'a body that is not JSON',
       run: () => jsonPost(questionBody, 'text/plain'),
-      expected: { status: 400, body: { msg: 'the request body must be JSON, not text/plain' } },
+      expected: { status: 415, body: { msg: 'the request body must be JSON (application/json), not text/plain' } },
     });
     add(10, {
       kind: 'a 2 MB body',

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
 import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '@permissions/dev-stand-ins/idp';
-import { contractEnv, startProcess, type ProcessKind, type ServiceProcess } from '@permissions/test-support/harness';
+import {
+  contractEnv,
+  createResponseChecker,
+  startProcess,
+  type ProcessKind,
+  type RecordedResponse,
+  type ServiceProcess,
+} from '@permissions/test-support/harness';
+import { createPermissionsClient, type ClientOptions, type PermissionsClient } from '@permissions/client';
 
 /**
  * What the cross-service tests share: one test database, the dev identity provider, and service processes started
@@ -24,6 +32,8 @@ export interface Cluster {
   ): Promise<ServiceProcess>;
   principal(who: User): string;
   token(who: User): Promise<string>;
+  /** @permissions/client for `who` (a fresh token per request) against the all-in-one or each service's process. */
+  client(who: User, baseUrl: ClientOptions['baseUrl'], options?: Partial<ClientOptions>): PermissionsClient;
   close(): Promise<void>;
 }
 
@@ -40,6 +50,7 @@ export async function startCluster(): Promise<Cluster> {
     clientSecret: DEFAULT_CLIENT.secret,
   });
   const started: ServiceProcess[] = [];
+  const checkers = new Map<string, (response: RecordedResponse) => string[]>();
   return {
     db,
     idp,
@@ -48,14 +59,22 @@ export async function startCluster(): Promise<Cluster> {
     async start(what, extra = {}, options = {}) {
       const proc = await startProcess(what, { ...env, ...extra }, options);
       started.push(proc);
+      const document = (await (await fetch(`${proc.url}/openapi.json`)).json()) as Record<string, unknown>;
+      checkers.set(proc.url, createResponseChecker(document));
       return proc;
     },
     principal: (who) => idp.principalOf(who),
     token: (who) => idp.tokenFor(who),
+    client: (who, baseUrl, options = {}) =>
+      createPermissionsClient({ baseUrl, token: () => idp.tokenFor(who), ...options }),
     async close() {
       await Promise.all(started.map((p) => p.stop()));
       await idp.close();
       await db.drop();
+      const mismatches = [...checkers].flatMap(([url, check]) => (answered.get(url) ?? []).flatMap(check));
+      if (mismatches.length > 0) {
+        throw new Error(`answers that do not match the OpenAPI document:\n${[...new Set(mismatches)].join('\n')}`);
+      }
     },
   };
 }
@@ -75,6 +94,12 @@ export interface CallOptions {
   type?: string;
 }
 
+/**
+ * Every answer `call` received, by the base URL it asked: a cluster checks those of its processes against their
+ * OpenAPI documents when it closes, as the harness's agent does for the services' own tests.
+ */
+const answered = new Map<string, RecordedResponse[]>();
+
 /** One real HTTP request. */
 export async function call(base: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
@@ -86,6 +111,9 @@ export async function call(base: string, method: string, path: string, options: 
   }
   const res = await fetch(base + path, { method, headers, body });
   const text = await res.text();
+  const recorded = answered.get(base) ?? [];
+  recorded.push({ method, url: path, status: res.status, headers: Object.fromEntries(res.headers), text });
+  answered.set(base, recorded);
   let parsed: unknown = text;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);

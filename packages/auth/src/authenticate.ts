@@ -50,14 +50,31 @@ async function verifyHeader(value: string, header: keyof AuthHeaders, verifier: 
 }
 
 /**
- * The synchronous hot path of `authenticate`: the identity when the request carries only `Authorization` with a
- * token already verified and not expired; undefined otherwise (then call `authenticate`, which decides).
+ * The synchronous path of `authenticate`: the identity when every token the request carries was verified before and
+ * has not expired; undefined otherwise (then call `authenticate`, which decides, errors included).
  */
 export function authenticatedFromCache(headers: AuthHeaders, verifier: TokenVerifier): Authenticated | undefined {
-  const header = headers.authorization;
-  if (header === undefined || headers['x-client-authorization'] !== undefined) return undefined;
-  if (header.length < 8 || header.charCodeAt(6) !== 0x20 || header.slice(0, 6).toLowerCase() !== 'bearer')
-    return undefined;
-  const user = verifier.peek(header.slice(7).trim());
-  return user === undefined ? undefined : { user, client: null };
+  const userHeader = headers.authorization;
+  const clientHeader = headers['x-client-authorization'];
+  if (userHeader === undefined && clientHeader === undefined) return undefined;
+  let user: VerifiedToken | null = null;
+  if (userHeader !== undefined) {
+    const found = peekHeader(userHeader, verifier);
+    if (found === undefined) return undefined;
+    user = found;
+  }
+  let client: VerifiedToken | null = null;
+  if (clientHeader !== undefined) {
+    const found = peekHeader(clientHeader, verifier);
+    if (found === undefined) return undefined;
+    client = found;
+  }
+  return { user, client };
+}
+
+/** A verified token from a `Bearer` header already checked; never verifies. Only verified tokens are found. */
+function peekHeader(header: string, verifier: TokenVerifier): VerifiedToken | undefined {
+  if (header.length < 8 || header.charCodeAt(6) !== 0x20) return undefined;
+  if (!header.startsWith('Bearer') && header.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  return verifier.peek(header.charCodeAt(header.length - 1) === 0x20 ? header.slice(7).trim() : header.slice(7));
 }

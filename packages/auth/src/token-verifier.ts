@@ -31,6 +31,8 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
   /** The token's verification if it was verified before and has not expired; never verifies (the hot path). */
   peek(token: string): VerifiedToken | undefined;
+  /** The verified-token cache, for /metrics. */
+  stats(): { entries: number; bytes: number; maxBytes: number; hits: number; misses: number };
 }
 
 export interface TokenVerifierOptions {
@@ -41,8 +43,9 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** Timeout of each discovery and JWKS request. */
   fetchTimeoutMs?: number;
-  /** Bound of the verified-token cache. */
+  /** Bounds of the verified-token cache: entries, and bytes (tokens included). */
   cacheMaxEntries?: number;
+  cacheMaxBytes?: number;
   /**
    * Minimum time between two JWKS reloads caused by an unknown `kid`. It keeps tokens with made-up key ids from
    * turning into one request to the issuer each; a real rotation is picked up once it has passed.
@@ -68,8 +71,21 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const discovery = options.discovery ?? createIssuerDiscovery({ fetchTimeoutMs });
   const now = options.now ?? Date.now;
   const keyResolvers = new Map<string, KeyResolver>();
-  // Verified tokens are reused until they expire so the hot path does not check a signature per request.
-  const verified = new LRUCache<string, VerifiedToken>({ max: options.cacheMaxEntries ?? 10_000 });
+  // Verified tokens are reused until they expire so the hot path does not check a signature per request. Tokens
+  // may be up to 16 KiB: the bound counts them (and the expired are purged as they are met or evicted).
+  const maxBytes = options.cacheMaxBytes ?? 16 * 1024 * 1024;
+  const verified = new LRUCache<string, VerifiedToken>({
+    max: options.cacheMaxEntries ?? 10_000,
+    maxSize: maxBytes,
+    sizeCalculation: (value, token) =>
+      64 + token.length + value.principal.length + value.issuer.length + (value.subject?.length ?? 0),
+  });
+  let hits = 0;
+  let misses = 0;
+  // The few tokens asking most recently, compared by value: cheaper on the hot path than hashing a 1 KB token
+  // into the LRU on every request. Only verified tokens get here; their expiry is checked on every use.
+  const recent: Array<{ token: string; verified: VerifiedToken }> = [];
+  const RECENT = 8;
 
   /** One JWKS per configured issuer, created on first use from the issuer's discovery document. */
   function keysOf(issuer: string): KeyResolver {
@@ -139,21 +155,37 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
   return {
     peek(token) {
+      for (const slot of recent) {
+        if (slot.token === token) {
+          if (slot.verified.expiresAt * 1000 <= now()) break;
+          hits++;
+          return slot.verified;
+        }
+      }
       const cached = verified.get(token);
-      return cached !== undefined && cached.expiresAt * 1000 > now() ? cached : undefined;
+      if (cached === undefined || cached.expiresAt * 1000 <= now()) return undefined;
+      hits++;
+      if (recent.length >= RECENT) recent.shift();
+      recent.push({ token, verified: cached });
+      return cached;
     },
     async verify(token) {
       const cached = verified.get(token);
       if (cached) {
-        if (cached.expiresAt * 1000 > now()) return cached;
+        if (cached.expiresAt * 1000 > now()) {
+          hits++;
+          return cached;
+        }
         verified.delete(token);
       }
+      misses++;
       const result = await verifyUncached(token);
       const ttl = result.expiresAt * 1000 - now();
       // A token accepted only thanks to clock tolerance is not cached: it must be re-checked every time.
       if (ttl > 0) verified.set(token, result, { ttl });
       return result;
     },
+    stats: () => ({ entries: verified.size, bytes: verified.calculatedSize, maxBytes, hits, misses }),
   };
 }
 

@@ -56,6 +56,10 @@ const EnvSchema = z.object({
   NEGATIVE_CACHE_TTL_MS: positive.default(10_000),
   CACHE_MAX_DOCUMENTS: z.coerce.number().int().positive().default(100_000),
   CACHE_MAX_ACTORS: z.coerce.number().int().positive().default(100_000),
+  CACHE_MAX_BYTES: z
+    .string()
+    .default('256mb')
+    .refine((value) => (bytes.parse(value) ?? 0) >= 1024 * 1024, 'CACHE_MAX_BYTES must be a size of at least 1mb'),
   MIN_SEQUENCE_WAIT_MS: positive.default(2000),
   DEV_IDP_ISSUER: z.url().optional(),
   DEV_IDP_USERS: z.string().optional(),
@@ -80,8 +84,8 @@ export interface Config {
   bodyLimit: string;
   /** The same limit in bytes, for the runtime's own body reader. */
   bodyLimitBytes: number;
-  /** Body limit of `POST /az-permissions-bulk` (up to 10 000 documents in one request). */
-  bulkBodyLimit: string;
+  /** Body limit of `POST /az-permissions-bulk` in bytes (up to 10 000 documents in one request). */
+  bulkBodyLimitBytes: number;
   db: { poolMax: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   /** Timers, already divided by SPEEDUP. */
   timers: {
@@ -92,7 +96,8 @@ export interface Config {
     negativeCacheTtlMs: number;
     minSequenceWaitMs: number;
   };
-  cache: { maxDocuments: number; maxActors: number };
+  /** Runtime cache bounds: entries per cache, and bytes for all of them together (shared out, see the runtime). */
+  cache: { maxDocuments: number; maxActors: number; maxBytes: number };
   /**
    * Set by `pnpm start` when it runs the development identity provider (DEV_IDP_ISSUER, DEV_IDP_USERS): the explorer
    * offers one-click sign-in as these users. Unset in production.
@@ -147,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     bodyLimitBytes: bytes.parse(e.BODY_LIMIT) ?? 1024 * 1024,
-    bulkBodyLimit: e.BULK_BODY_LIMIT,
+    bulkBodyLimitBytes: bytes.parse(e.BULK_BODY_LIMIT) ?? 32 * 1024 * 1024,
     db: {
       poolMax: e.DB_POOL_MAX,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
@@ -161,7 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       negativeCacheTtlMs: speed(e.NEGATIVE_CACHE_TTL_MS),
       minSequenceWaitMs: e.MIN_SEQUENCE_WAIT_MS,
     },
-    cache: { maxDocuments: e.CACHE_MAX_DOCUMENTS, maxActors: e.CACHE_MAX_ACTORS },
+    cache: {
+      maxDocuments: e.CACHE_MAX_DOCUMENTS,
+      maxActors: e.CACHE_MAX_ACTORS,
+      maxBytes: bytes.parse(e.CACHE_MAX_BYTES) ?? 256 * 1024 * 1024,
+    },
     devIdentity:
       e.DEV_IDP_ISSUER === undefined ? undefined : { issuer: e.DEV_IDP_ISSUER, users: list(e.DEV_IDP_USERS) },
   };

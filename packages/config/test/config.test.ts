@@ -32,6 +32,13 @@ test('every invalid variable is reported at once', () => {
   }
 });
 
+test('CACHE_MAX_BYTES is a size, 256 MB unless set, and at least 1 MB', () => {
+  expect(loadConfig({}).cache.maxBytes).toBe(256 * 1024 * 1024);
+  expect(loadConfig({ CACHE_MAX_BYTES: '64mb' }).cache.maxBytes).toBe(64 * 1024 * 1024);
+  expect(() => loadConfig({ CACHE_MAX_BYTES: '10kb' })).toThrow(/CACHE_MAX_BYTES must be a size of at least 1mb/);
+  expect(() => loadConfig({ CACHE_MAX_BYTES: 'plenty' })).toThrow(/CACHE_MAX_BYTES/);
+});
+
 test('the development identity is known only when DEV_IDP_ISSUER names a trusted issuer', () => {
   expect(loadConfig({ AUTH_ISSUERS: 'http://127.0.0.1:4000' }).devIdentity).toBeUndefined();
   expect(

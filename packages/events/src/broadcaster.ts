@@ -112,33 +112,13 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
 }
 
 /**
- * The store writers must use: the same store, whose `write` resolves only after the commit has been broadcast (or
- * `waitMs` has passed), so that a client is answered after listeners have normally dropped what it changed. The
- * store's own onCommit hooks cannot do this: they are not awaited (pg-store calls them and moves on).
+ * Makes every commit of `store` broadcast its events before the writer is answered (or until `waitMs` has passed),
+ * so that a client is answered after listeners have normally dropped what it changed. This is the store's one
+ * after-commit path (`onCommit`, whose hooks `write` awaits); returns the same store.
  */
 export function attachBroadcaster(store: Store, broadcaster: Pick<Broadcaster, 'broadcast'>): Store {
-  return {
-    getDocument: (subject) => store.getDocument(subject),
-    getDocumentsWithAncestors: (subjects) => store.getDocumentsWithAncestors(subjects),
-    getHeirs: (subject) => store.getHeirs(subject),
-    getHeirDocuments: (subject) => store.getHeirDocuments(subject),
-    getTransitiveHeirs: (subject) => store.getTransitiveHeirs(subject),
-    getSubjectsSharedWith: (principals) => store.getSubjectsSharedWith(principals),
-    getSubjectsSharedWithAndHeirs: (principals) => store.getSubjectsSharedWithAndHeirs(principals),
-    getTeam: (id) => store.getTeam(id),
-    getTeamsOfPrincipal: (principal) => store.getTeamsOfPrincipal(principal),
-    getTeamsWithRolesOn: (base) => store.getTeamsWithRolesOn(base),
-    getSubjectsAtOrUnder: (root) => store.getSubjectsAtOrUnder(root),
-    getNamespaces: (after, limit) => store.getNamespaces(after, limit),
-    getEventsAfter: (afterSeq, limit) => store.getEventsAfter(afterSeq, limit),
-    getLastSeq: () => store.getLastSeq(),
-    onCommit: (hook) => store.onCommit(hook),
-    async write(fn) {
-      const written = await store.write(fn);
-      await broadcaster.broadcast(written.events);
-      return written;
-    },
-  };
+  store.onCommit((events) => broadcaster.broadcast(events));
+  return store;
 }
 
 function eventsUrl(listenerUrl: string): URL {

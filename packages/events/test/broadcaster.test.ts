@@ -106,14 +106,12 @@ describe('broadcaster and listener over HTTP', () => {
     const { url: wrongSecretUrl } = await servedListener();
     await registerListener(db.pool, hanging.url);
     await registerListener(db.pool, gone.url);
-    const broadcaster = await startedBroadcaster({ waitMs: 50, requestTimeoutMs: 2000, secret: 'another-secret' });
+    // The hanging listener would hold its request for an hour: the write answering at all proves it was not waited for.
+    const broadcaster = await startedBroadcaster({ waitMs: 50, requestTimeoutMs: 3_600_000, secret: 'another-secret' });
     expect(broadcaster.listeners()).toEqual(expect.arrayContaining([hanging.url, gone.url, wrongSecretUrl]));
 
     const store = attachBroadcaster(db.store, broadcaster);
-    const started = Date.now();
     const seq = await createDocument(store, uniqueSubject('dead-listeners'));
-    // Only an upper bound far above waitMs: the point is that the 2 s request timeout is not waited for.
-    expect(Date.now() - started).toBeLessThan(1500);
     expect(seq).toBeGreaterThan(0);
   });
 

@@ -1,12 +1,13 @@
-import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
-import { NotFoundError, UnsupportedMediaTypeError } from '@permissions/model';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { NotFoundError } from '@permissions/model';
+import type { TokenVerifier } from '@permissions/auth';
+import { authenticationMiddleware } from './auth-middleware';
+import { internaliseBody } from './internalise';
+import { isJsonMediaType } from './json-body';
 import type { Logger } from './logging';
 import type { Metrics } from './metrics';
-import { requestIdOf } from './request-id';
-import { sendError } from './errors';
-import { internaliseBody } from './internalise';
-import { authenticationMiddleware } from './auth-middleware';
-import type { TokenVerifier } from '@permissions/auth';
+import { createRequestPipeline, type DirectRoute, type Exchange } from './request-pipeline';
 
 export interface HttpAppOptions {
   /** Service name, used in logs, metrics and error messages. */
@@ -16,63 +17,64 @@ export interface HttpAppOptions {
   verifier: TokenVerifier;
   /** Resolves when the service can serve (database reachable…); rejects otherwise. */
   ready?: () => Promise<void>;
-  /** JSON body limit (default 1mb, as the original). Larger bodies get 413. */
-  bodyLimit?: string;
+  /** JSON body limit in bytes (default 1 MiB, as the original). Larger bodies get 413. */
+  bodyLimitBytes?: number;
   /** Paths that authenticate themselves (the signed `/az-events` broadcast). */
   selfAuthenticatedPaths?: string[];
-  /** Paths whose JSON bodies may be larger than `bodyLimit`: path → limit. */
-  bodyLimits?: Record<string, string>;
+  /** Paths whose JSON bodies may be larger (or must be smaller) than `bodyLimitBytes`: path → limit in bytes. */
+  bodyLimits?: Readonly<Record<string, number>>;
   /** The service routes, tried in order. */
   routers: Router[];
+  /** Routes served by the pipeline directly (no router), by exact path, with the service they belong to. */
+  directRoutes?: ReadonlyArray<{ service: string; routes: Readonly<Record<string, DirectRoute>> }>;
 }
 
+/** A node:http request listener (also what supertest and `http.createServer` take). */
+export type HttpApp = (req: IncomingMessage, res: ServerResponse) => void;
+
 const RAW_BODY = Symbol('raw body');
+const EXCHANGE = Symbol('exchange');
 
 /** The exact bytes of a JSON body, kept for signature checks (the signed event broadcast). */
 export function rawBodyOf(req: Request): Buffer | undefined {
   return (req as unknown as Record<symbol, Buffer | undefined>)[RAW_BODY];
 }
 
-const JSON_CONTENT_TYPE = /json\s*(;.*)?$/i;
-
 /**
  * Requests that only machines care about are logged at debug: probes, metrics scrapes and the signed event
- * broadcasts between services (one per write per runtime). Everything else gets one info line.
+ * broadcasts between services (one per write per runtime). Everything else gets one info line (the runtime's
+ * questions, too many to log each, say so on their direct routes).
  */
 const ROUTINE_PATHS = new Set(['/health', '/ready', '/metrics', '/az-events']);
 
-function hasBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-}
-
 /**
- * The express app every service process and the all-in-one are built from: request id, JSON logs, metrics,
- * probes without a token, a valid token for everything else, JSON bodies with a size limit, 404 and one error
- * mapping.
+ * The app every service process and the all-in-one are built from, over one request pipeline: request id, JSON
+ * logs, metrics, probes without a token, a valid token for everything else, JSON bodies by one set of rules, 404
+ * and one error mapping. Direct routes (the runtime's questions) are matched by path first and served by the
+ * pipeline itself; every other request goes through express's router with the pipeline's steps as middleware.
  */
-export function createHttpApp(options: HttpAppOptions): Express {
+export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { name, log, metrics } = options;
+  const pipeline = createRequestPipeline({
+    name,
+    log,
+    metrics,
+    verifier: options.verifier,
+    bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    bodyLimits: options.bodyLimits,
+  });
+  metrics.registerCache('tokens', () => options.verifier.stats());
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag'); // our ETags come from event sequence numbers, never from body hashes
   app.set('query parser', 'simple');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const reqId = requestIdOf(req.headers['x-request-id']);
-    req.headers['x-request-id'] = reqId;
-    res.setHeader('x-request-id', reqId);
-    const started = process.hrtime.bigint();
-    const level = ROUTINE_PATHS.has(req.path) ? 'debug' : 'info';
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ service: name, method: req.method, status: String(res.statusCode) }, seconds);
-      if (!log.isLevelEnabled(level)) return;
-      const ms = Math.round(seconds * 1e4) / 10;
-      log[level](
-        { reqId, method: req.method, url: req.originalUrl, status: res.statusCode, ms },
-        `${req.method} ${req.originalUrl} ${res.statusCode} ${ms} ms`,
-      );
-    });
+    const exchange = pipeline.begin(req, name, ROUTINE_PATHS.has(req.path) ? 'debug' : 'info');
+    (req as unknown as Record<symbol, Exchange>)[EXCHANGE] = exchange;
+    req.headers['x-request-id'] = exchange.reqId;
+    res.setHeader('x-request-id', exchange.reqId);
+    res.once('finish', () => pipeline.finish(exchange, req, res.statusCode));
     next();
   });
 
@@ -89,42 +91,32 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }
   });
 
-  app.use(authenticationMiddleware(options.verifier, options.selfAuthenticatedPaths ?? []));
+  app.use(authenticationMiddleware(pipeline.identify, options.selfAuthenticatedPaths ?? []));
 
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
 
-  const jsonBody = (limit: string) =>
-    express.json({
-      limit,
-      type: (req) => {
-        const type = req.headers['content-type'];
-        return type === undefined || JSON_CONTENT_TYPE.test(type);
-      },
-      verify: (req, _res, buf) => {
-        (req as unknown as Record<symbol, Buffer>)[RAW_BODY] = buf;
-      },
-    });
-  const defaultBody = jsonBody(options.bodyLimit ?? '1mb');
-  const largeBodies = new Map(Object.entries(options.bodyLimits ?? {}).map(([path, limit]) => [path, jsonBody(limit)]));
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    (largeBodies.get(req.path) ?? defaultBody)(req, res, next),
-  );
-
-  app.use((req: Request, _res: Response, next: NextFunction) => {
+  app.use(async (req: Request, _res: Response, next: NextFunction) => {
     const type = req.headers['content-type'];
-    // A POST body that is not JSON was never parsed: say so, instead of a validation error about missing members.
-    if (req.method === 'POST' && type !== undefined && !JSON_CONTENT_TYPE.test(type) && hasBody(req)) {
-      req.resume();
-      return next(new UnsupportedMediaTypeError(`the request body must be JSON (application/json), not ${type}`));
+    const declared = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    // A POST body that is not JSON is refused (415) by the body rules; other methods' bodies of other types (a
+    // PATCH of an unknown patch type) are left to the route, which says what it takes.
+    if (!declared || (!isJsonMediaType(type) && req.method !== 'POST')) return next();
+    try {
+      const body = await pipeline.readBody(req, req.path);
+      if (body !== undefined) {
+        (req as unknown as Record<symbol, Buffer>)[RAW_BODY] = body.raw;
+        req.body = internaliseBody(body.value, req.headers.host, /^application\/json-patch\+json/i.test(type ?? ''));
+      } else if (isJsonMediaType(type)) {
+        // An empty JSON body reads as an empty object (as body-parser read it): the route names what is missing.
+        req.body = {};
+      }
+      next();
+    } catch (err) {
+      next(err);
     }
-    if (req.body !== undefined) {
-      const jsonPatch = /^application\/json-patch\+json/i.test(req.headers['content-type'] ?? '');
-      req.body = internaliseBody(req.body, req.headers.host, jsonPatch);
-    }
-    next();
   });
 
   for (const router of options.routers) app.use(router);
@@ -132,6 +124,21 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((req: Request) => {
     throw new NotFoundError(`${name}: ${req.method} ${req.path} not found`);
   });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(err, req, res, log));
-  return app;
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const exchange = (req as unknown as Record<symbol, Exchange>)[EXCHANGE] ?? pipeline.begin(req, name);
+    pipeline.fail(exchange, res, err);
+  });
+
+  const direct = new Map<string, { service: string; route: DirectRoute }>();
+  for (const { service, routes } of options.directRoutes ?? []) {
+    for (const [path, route] of Object.entries(routes)) direct.set(path, { service, route });
+  }
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const entry = direct.get(path);
+    if (entry === undefined) return void app(req, res);
+    pipeline.serveDirect(entry.route, entry.service, req, res, path, q < 0 ? '' : url.slice(q + 1));
+  };
 }

@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import {
   AppError,
   BadRequestError,
@@ -52,7 +51,7 @@ export function statusOf(err: AppError): number {
 }
 
 /**
- * The only mapping from a thrown value to an HTTP answer. Typed errors keep their message; library errors that are
+ * The only mapping from a thrown value to an HTTP answer (the request pipeline writes it). Typed errors keep their message; library errors that are
  * the client's fault become a 4xx that says what was wrong; anything else (a raw pg error, a bug) becomes a generic
  * 500 whose details stay in the server log, never in `msg`.
  */
@@ -98,17 +97,4 @@ export function logRequestFailure(log: Logger, err: unknown, status: number, req
   if (status < 500) return;
   if (err instanceof AppError && status !== 500) log.warn({ reqId, status, reason: err.message }, 'request refused');
   else log.error({ err, reqId }, 'request failed');
-}
-
-export function sendError(err: unknown, req: Request, res: Response, log: Logger): void {
-  const mapped = toHttpError(err);
-  logRequestFailure(log, err, mapped.status, req.headers['x-request-id']);
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  if (mapped.status >= 500) mapped.body.requestId = req.headers['x-request-id'];
-  res.status(mapped.status);
-  for (const [k, v] of Object.entries(mapped.headers ?? {})) res.setHeader(k, v);
-  res.json(mapped.body);
 }

@@ -2,27 +2,17 @@
  * The original's URL "internalisation" (reference §2.5): a URL of the request's own host is stored and compared
  * in its relative form, so `http://{Host}/az-tm-x` and `/az-tm-x` are the same principal or resource.
  */
-let lastHost = '';
-let lastPrefixes: string[] = [];
-function prefixesOf(host: string): string[] {
-  // One entry is enough (a server is mostly asked under one name) and cannot grow with attacker-chosen hosts.
-  if (host !== lastHost) {
-    lastHost = host;
-    lastPrefixes = [`http://${host}`, `https://${host}`, `//${host}`];
-  }
-  return lastPrefixes;
-}
-
 export function internalise(value: string, host: string | undefined): string {
   if (host === undefined || host === '') return value;
-  const c = value.charCodeAt(0);
-  if ((c !== 0x68 /* h */ && c !== 0x2f) /* / */ || !value.includes(host)) return value;
-  for (const prefix of prefixesOf(host)) {
-    if (value.startsWith(prefix) && (value.length === prefix.length || value[prefix.length] === '/')) {
-      return value.slice(prefix.length) || '/';
-    }
-  }
-  return value;
+  // `http://{host}`, `https://{host}` or `//{host}`, then the end or a `/`: checked in place, no copies.
+  let at: number;
+  const first = value.charCodeAt(0);
+  if (first === 0x68 /* h */) at = value.startsWith('http://') ? 7 : value.startsWith('https://') ? 8 : -1;
+  else at = first === 0x2f /* / */ && value.charCodeAt(1) === 0x2f ? 2 : -1;
+  if (at < 0 || !value.startsWith(host, at)) return value;
+  const end = at + host.length;
+  if (end === value.length) return '/';
+  return value.charCodeAt(end) === 0x2f ? value.slice(end) : value;
 }
 
 const MAX_DEPTH = 64;

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MethodNotAllowedError } from '@permissions/model';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Handler = (req: Request, res: Response) => Promise<void> | void;
 
 /**
@@ -10,7 +10,7 @@ export type Handler = (req: Request, res: Response) => Promise<void> | void;
  */
 export function byMethod(handlers: Partial<Record<Method, Handler>>): RequestHandler {
   const allow = Object.keys(handlers);
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const dispatch = async (req: Request, res: Response, next: NextFunction) => {
     const method = (req.method === 'HEAD' ? 'GET' : req.method) as Method;
     const handler = handlers[method];
     if (!handler) return next(new MethodNotAllowedError(`method ${req.method} not allowed for ${req.path}`, allow));
@@ -20,4 +20,13 @@ export function byMethod(handlers: Partial<Record<Method, Handler>>): RequestHan
       next(err);
     }
   };
+  SERVED.set(dispatch, allow);
+  return dispatch;
+}
+
+const SERVED = new WeakMap<object, string[]>();
+
+/** The methods a `byMethod` handler serves (for the contract test that walks a router); undefined for others. */
+export function methodsServedBy(handler: unknown): string[] | undefined {
+  return typeof handler === 'function' ? SERVED.get(handler) : undefined;
 }

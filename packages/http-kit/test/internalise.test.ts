@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { internalise, internaliseBody } from '../src/internalise';
 
 const HOST = 'permissions.example.com:3200';
@@ -24,4 +25,26 @@ test('every string of a body, and only the values of a JSON patch', () => {
   expect(internaliseBody(patch, HOST, true)).toEqual([
     { op: 'add', path: `http://${HOST}/not-a-value`, value: '/az-tm-t' },
   ]);
+});
+
+/** The rule as first written (prefixes built per host, compared in turn): the oracle of the faster one. */
+function internaliseAsWritten(value: string, host: string | undefined): string {
+  if (host === undefined || host === '') return value;
+  for (const prefix of [`http://${host}`, `https://${host}`, `//${host}`]) {
+    if (value.startsWith(prefix) && (value.length === prefix.length || value[prefix.length] === '/')) {
+      return value.slice(prefix.length) || '/';
+    }
+  }
+  return value;
+}
+
+test('the in-place check agrees with the prefix rule for any value and host', () => {
+  const part = fc.constantFrom('http:', 'https:', '//', '/', 'h', 'host', ':3200', '.evil', 'x', '');
+  const text = fc.array(part, { maxLength: 6 }).map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(text, fc.oneof(fc.constant(undefined), text), (value, host) => {
+      expect(internalise(value, host)).toBe(internaliseAsWritten(value, host));
+    }),
+    { numRuns: 5000 },
+  );
 });

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { attachBroadcaster, createBroadcaster, createEventGc, sharedEventsSecret } from '@permissions/events';
-import { createHttpApp, createMetrics, type Logger, type Service } from '@permissions/http-kit';
+import {
+  createApiDocs,
+  createHttpApp,
+  createMetrics,
+  type ApiDocs,
+  type Logger,
+  type Service,
+} from '@permissions/http-kit';
 import { createClientCredentials, createPrincipalNormaliser, createTokenVerifier } from '@permissions/auth';
 import { type Config, type ServiceName } from '@permissions/config';
 import { createPgStore, createPool } from '@permissions/store';
@@ -13,6 +20,9 @@ import { seedRootDocument } from './seed-root';
 export interface RunningServices {
   server: Server;
   port: number;
+  /** The services this process serves, and its API documents (what `/openapi.json` describes). */
+  services: Service[];
+  api: ApiDocs;
   close(): Promise<void>;
 }
 
@@ -95,26 +105,29 @@ export async function startServices(
     migration: () => migration ?? createMigrationService({ ...deps, log: child('migration') }),
   };
   const services = names.map((name) => factories[name]());
+  const api = createApiDocs(
+    names.length === 1 ? `Permissions ${names[0]}` : 'Permissions (all-in-one)',
+    services.flatMap((s) => s.api ?? []),
+  );
   const app = createHttpApp({
     name: names.length === 1 ? names[0] : 'permissions',
     log,
     metrics,
     verifier,
-    bodyLimit: config.bodyLimit,
+    bodyLimitBytes: config.bodyLimitBytes,
     ready: async () => {
       await pool.query('SELECT 1');
     },
-    selfAuthenticatedPaths: services.flatMap((s) => s.selfAuthenticatedPaths ?? []),
-    bodyLimits: Object.assign({}, ...services.map((s) => s.bodyLimits ?? {})) as Record<string, string>,
-    routers: services.map((s) => s.router),
+    selfAuthenticatedPaths: [...api.publicPaths, ...services.flatMap((s) => s.selfAuthenticatedPaths ?? [])],
+    bodyLimits: Object.assign({}, ...services.map((s) => s.bodyLimits ?? {})) as Record<string, number>,
+    routers: [api.router, ...services.map((s) => s.router)],
+    directRoutes: services.map((s) => ({ service: s.name, routes: s.directRoutes ?? {} })),
   });
-  const fastPaths = services.flatMap((s) => (s.fastPath ? [s.fastPath] : []));
   const server = createServer((req, res) => {
     if (!originFormTarget(req)) {
       sendJson(res, 400, { msg: `malformed request target: ${String(req.url).slice(0, 200)}` });
       return;
     }
-    for (const fastPath of fastPaths) if (fastPath(req, res)) return;
     app(req, res);
   });
   // Requests Node refuses before any handler runs (header too large, bad request line) still get a JSON answer.
@@ -143,6 +156,8 @@ export async function startServices(
   return {
     server,
     port: boundPort,
+    services,
+    api,
     close: async () => {
       await drain(server);
       for (const service of services) await service.close?.();

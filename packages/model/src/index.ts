@@ -5,7 +5,15 @@
 export * from './types';
 export * from './errors';
 export { isPlainObject } from './plain-data';
-export { issuerOf, actorsOf, isTeamUrl, isWildcardPrincipal, describeCaller, looksLikeEmail } from './principals';
+export {
+  issuerOf,
+  actorsOf,
+  actorSetOf,
+  isTeamUrl,
+  isWildcardPrincipal,
+  describeCaller,
+  looksLikeEmail,
+} from './principals';
 export {
   SELF,
   PERMISSIONS_HEIRS,
@@ -47,6 +55,7 @@ export {
 export {
   isAllowedByDocuments,
   reachableDocuments,
+  snapshotLookup,
   type DocumentsAnswer,
   type DocumentDecision,
   type ReachableDocuments,
@@ -65,6 +74,7 @@ export {
   type RoleMatch,
 } from './roles';
 export { basesReaching, grantedOn, roleIsLive, type BaseFilter } from './role-reach';
+export { roleIndexOf, matchRoleIndex, type RoleIndex, type CompiledMatch } from './role-index';
 export { basesGrantedAnew, bindRoles } from './role-binding';
 export {
   MAX_NAMESPACE_LENGTH,
@@ -81,6 +91,7 @@ export { misplacedParents, placeNewDocument, type Creator, type NewDocument, typ
 export { isMigratedOrgDocument, legacyOrgOf, legacyOrgRoots, type LegacyOrgRef } from './legacy-orgs';
 export { servicesClientPrincipals } from './services-client';
 export { isAllowed, type IsAllowedAnswer } from './is-allowed';
+export { decide, allowedActionsFor, type Evidence } from './question-evidence';
 export { allowedActions, allowedActionsWithRoles, grantedActions, type AllowedActions } from './allowed-actions';
 export {
   checkInheritanceChange,

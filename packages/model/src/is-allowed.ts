@@ -14,7 +14,8 @@ export interface IsAllowedAnswer extends DocumentsAnswer {
  * and the property is `_self` do the caller's team roles decide (reference §6.4). A veto is final and a document
  * grant needs no role. Roles never turn `null` into `false`: a role that does not grant leaves `null`. Only the
  * entries of `teamsWithRoles` whose id is one of the caller's teams are used, and only bases the resource's
- * document inherits from (or any base, for a resource without a document: see `basesReaching`).
+ * document inherits from (or its nearest namespace, for a resource without a document), each only while its role is
+ * live: see `basesReaching`.
  */
 export function isAllowed(
   lookup: DocumentLookup,

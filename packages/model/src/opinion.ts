@@ -1,6 +1,6 @@
 import { actionList, PERMISSIONS_HEIRS } from './action-maps';
 import { ownValue, isPlainObject } from './plain-data';
-import { actorsOf, isWildcardPrincipal, issuerOf } from './principals';
+import { actorSetOf, isWildcardPrincipal, issuerOf } from './principals';
 import { ANYONE, INCOGNITO, ISSUER_ANYONE_SUFFIX, type Answer, type Caller, type PermissionsDocument } from './types';
 
 /** Why one document answered as it did; kept for `explain`. */
@@ -74,7 +74,7 @@ export function documentOpinion(
 
 /** The first entry of `list` that covers the caller, or `undefined`. */
 export function grantingEntry(list: readonly string[], caller: Caller): string | undefined {
-  const actors = actorsOf(caller);
+  const actors = actorSetOf(caller);
   const issuer = caller.principal === null ? null : issuerOf(caller.principal);
   const issuerAnyone = issuer === null ? undefined : issuer + ISSUER_ANYONE_SUFFIX;
   return list.find(
@@ -82,6 +82,6 @@ export function grantingEntry(list: readonly string[], caller: Caller): string |
       entry === INCOGNITO ||
       (entry === ANYONE && caller.principal !== null) ||
       (issuerAnyone !== undefined && entry === issuerAnyone) ||
-      actors.includes(entry),
+      actors.has(entry),
   );
 }

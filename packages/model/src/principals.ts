@@ -14,6 +14,22 @@ export function actorsOf(caller: Caller): string[] {
   return caller.principal === null ? [] : [caller.principal, ...caller.teams];
 }
 
+const actorSets = new WeakMap<Caller, ReadonlySet<string>>();
+
+/**
+ * The actors of a caller as a set, built once per caller object: every document opinion asks "is one of these
+ * listed", and a member of 200 teams asking about a 600-deep chain would otherwise copy and scan a 201-entry list
+ * per document. Caller objects are not changed once evaluated with.
+ */
+export function actorSetOf(caller: Caller): ReadonlySet<string> {
+  let actors = actorSets.get(caller);
+  if (actors === undefined) {
+    actors = new Set(actorsOf(caller));
+    actorSets.set(caller, actors);
+  }
+  return actors;
+}
+
 export function isTeamUrl(principal: string): boolean {
   return principal.startsWith(TEAM_PREFIX);
 }

@@ -1,7 +1,8 @@
-import { isPlainObject, ownValue, unique } from './plain-data';
-import { actorsOf } from './principals';
+import { ownValue, unique } from './plain-data';
+import { actorSetOf } from './principals';
+import { matchRoleIndex, roleIndexOf } from './role-index';
 import type { BaseFilter } from './role-reach';
-import type { Caller, Roles, Team, TeamWithId } from './types';
+import type { Caller, Team, TeamWithId } from './types';
 
 const EVERY_BASE: BaseFilter = () => true;
 
@@ -66,30 +67,20 @@ export function patternMatches(pattern: string, rest: string): boolean {
   );
 }
 
-/** The decisive match of one team's roles for `resource`, if any; bases `applies` refuses are skipped. */
+/**
+ * The decisive match of one team's roles for `resource`, if any; bases `applies` refuses are skipped. The roles are
+ * compiled once per roles object (role-index.ts), not sorted per question.
+ */
 export function matchTeamRoles(
   teamId: string,
   team: Team,
   resource: string,
   applies: BaseFilter = EVERY_BASE,
 ): RoleMatch | undefined {
-  const roles = ownValue(team, 'roles');
-  if (!isPlainObject(roles)) return undefined;
-  for (const [base, patterns] of Object.entries(roles as Roles)) {
-    const rest = restAfterBase(base, resource);
-    if (rest === undefined || !isPlainObject(patterns) || !applies(base, team)) continue;
-    const candidates = Object.keys(patterns).filter((pattern) => pattern.startsWith('/'));
-    const pattern = sortPatterns(candidates).find((candidate) => patternMatches(candidate, rest));
-    if (pattern === undefined) continue;
-    const actions = ownValue(patterns, pattern);
-    return {
-      teamId,
-      base,
-      pattern,
-      actions: Array.isArray(actions) ? actions.filter((a): a is string => typeof a === 'string') : [],
-    };
-  }
-  return undefined;
+  const match = matchRoleIndex(roleIndexOf(ownValue(team, 'roles')), resource, applies, team);
+  return match === undefined
+    ? undefined
+    : { teamId, base: match.base, pattern: match.pattern, actions: [...match.actions] };
 }
 
 /** The decisive match of every team that has one, in team order. */
@@ -141,6 +132,6 @@ export function roleActions(
  * `isAllowed` and `allowedActionsWithRoles` so a caller that passes too many teams cannot widen an answer.
  */
 export function teamsOfCaller(teamsWithRoles: readonly TeamWithId[], caller: Caller): TeamWithId[] {
-  const actors = actorsOf(caller);
-  return teamsWithRoles.filter((team) => actors.includes(team.id));
+  const actors = actorSetOf(caller);
+  return teamsWithRoles.filter((team) => actors.has(team.id));
 }

@@ -15,6 +15,7 @@ export type {
   StoredTeam,
   DocumentUpdate,
   TeamUpdate,
+  TeamVersion,
   WriteResult,
   AppendedWrite,
 } from './types';

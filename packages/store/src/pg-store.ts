@@ -17,21 +17,23 @@ export interface PgStoreOptions {
 
 /**
  * The Postgres store. It does not own `pool` (the caller ends it). Every mutation writes its row and appends its event
- * in the same transaction; hooks learn about the events only after COMMIT, so nobody is told of a write that rolls back.
+ * in the same transaction; hooks learn about the events only after COMMIT, so nobody is told of a write that rolls back,
+ * and the write resolves once they have settled (the broadcast that lets runtimes drop what changed).
  */
 export function createPgStore(pool: Pool, options: PgStoreOptions = {}): Store {
-  const hooks: Array<(events: EventRecord[]) => void> = [];
+  const hooks: Array<(events: EventRecord[]) => void | Promise<void>> = [];
   const onHookError = options.onHookError ?? ((error) => console.error('store onCommit hook failed', error));
 
-  function notify(events: EventRecord[]): void {
-    for (const hook of hooks) {
-      try {
-        const returned: unknown = hook(events);
-        if (returned instanceof Promise) returned.catch(onHookError);
-      } catch (error) {
-        onHookError(error);
-      }
-    }
+  async function notify(events: EventRecord[]): Promise<void> {
+    await Promise.all(
+      hooks.map(async (hook) => {
+        try {
+          await hook(events);
+        } catch (error) {
+          onHookError(error);
+        }
+      }),
+    );
   }
 
   return {
@@ -59,7 +61,7 @@ export function createPgStore(pool: Pool, options: PgStoreOptions = {}): Store {
         }
         // Parallel mutations inside fn may finish out of seq order.
         const events = appended.sort((a, b) => a.seq - b.seq);
-        if (events.length > 0) notify(events);
+        if (events.length > 0) await notify(events);
         return { result, seq: events.at(-1)?.seq ?? null, events };
       }
     },

@@ -10,7 +10,7 @@ import {
 } from './document-reads';
 import { getEventsAfter, getLastSeq } from './event-log';
 import type { Queryable } from './pool';
-import { getTeam, getTeamsOfPrincipal } from './team-reads';
+import { getTeam, getTeamsOfPrincipal, getTeamsOfPrincipalExcept } from './team-reads';
 import type { StoreReader } from './types';
 
 /** The read half of the store over a pool (autocommit reads) or a transaction's client (sees its own writes). */
@@ -25,6 +25,7 @@ export function createReader(db: Queryable): StoreReader {
     getSubjectsSharedWithAndHeirs: (principals) => getSubjectsSharedWithAndHeirs(db, principals),
     getTeam: (id) => getTeam(db, id),
     getTeamsOfPrincipal: (principal) => getTeamsOfPrincipal(db, principal),
+    getTeamsOfPrincipalExcept: (principal, known) => getTeamsOfPrincipalExcept(db, principal, known),
     getTeamsWithRolesOn: (base) => getTeamsWithRolesOn(db, base),
     getSubjectsAtOrUnder: (root) => getSubjectsAtOrUnder(db, root),
     getNamespaces: (after, limit) => getNamespaces(db, after, limit),

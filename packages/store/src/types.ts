@@ -19,6 +19,13 @@ export interface StoredTeam {
   seq: Seq;
 }
 
+/** A team's id and version, with its data unless the caller said it already holds that version. */
+export interface TeamVersion {
+  id: string;
+  seq: Seq;
+  team: Team | null;
+}
+
 export type EventTopic = 'permissions' | 'teams';
 export type EventAction = 'create' | 'update' | 'delete';
 
@@ -55,6 +62,11 @@ export interface StoreReader {
   getTeam(id: string): Promise<StoredTeam | null>;
   /** Teams whose members contain `principal`, sorted by id. */
   getTeamsOfPrincipal(principal: string): Promise<StoredTeam[]>;
+  /**
+   * The same teams with their seqs, in the same order; `team` is null for a team `known` lists at its current seq
+   * (the caller holds it), so a cache re-reading a member's teams after one changed receives only that one.
+   */
+  getTeamsOfPrincipalExcept(principal: string, known: ReadonlyMap<string, Seq>): Promise<TeamVersion[]>;
   /** Teams whose `rolesGrantedOn` binds roles to `base` (a canonical role base), sorted by id. */
   getTeamsWithRolesOn(base: string): Promise<StoredTeam[]>;
   /** `root` (if it has a document) and every subject continuing it after a `/`, sorted. */
@@ -161,12 +173,16 @@ export interface AppendedWrite<T> extends WriteResult<T> {
 export interface Store extends StoreReader {
   /**
    * Runs `fn` in one transaction: commits if it resolves, rolls back if it throws (the error is rethrown, nothing is
-   * stored). After commit, `onCommit` hooks receive the appended events. When Postgres aborts the transaction for a
-   * deadlock or a serialization failure, `fn` is run again in a new transaction, a bounded number of times: `fn` must
-   * do nothing but through `tx` (everything it decides, it decides again). A deferred constraint broken at commit (a
-   * document naming a parent that has no document) is a ConflictError.
+   * stored). After commit, the `onCommit` hooks receive the appended events, and `write` resolves once they have
+   * settled: the one way to act after a commit before the writer is answered (the event broadcast). When Postgres
+   * aborts the transaction for a deadlock or a serialization failure, `fn` is run again in a new transaction, a
+   * bounded number of times: `fn` must do nothing but through `tx` (everything it decides, it decides again). A
+   * deferred constraint broken at commit (a document naming a parent that has no document) is a ConflictError.
    */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<WriteResult<T>>;
-  /** Registers a hook called after each commit with the events it appended (used by the events package). */
-  onCommit(hook: (events: EventRecord[]) => void): void;
+  /**
+   * Registers a hook run after each commit that appended events. A hook's failure is reported, never the write's;
+   * a hook must bound its own time, since the writer's answer waits for it.
+   */
+  onCommit(hook: (events: EventRecord[]) => void | Promise<void>): void;
 }

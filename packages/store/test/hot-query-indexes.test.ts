@@ -33,6 +33,7 @@ const PARAMS: Record<HotQueryName, unknown[]> = {
   'shared-with': [['https://issuer.example#alice']],
   'shared-with-and-heirs': [['https://issuer.example#alice']],
   'teams-of-principal': ['https://issuer.example#alice'],
+  'teams-of-principal-except': ['https://issuer.example#alice', ['/az-tm-a'], [1]],
   'events-after': [0, 100],
   'lock-chain-share': [['/child']],
   'lock-documents-share': [['/root', '/child']],

@@ -33,7 +33,9 @@ describe('pg store beyond the shared contract', () => {
     store.onCommit(() => {
       throw new Error('hook broke');
     });
-    store.onCommit((events) => seen.push(...events.map((e) => e.seq)));
+    store.onCommit((events) => {
+      seen.push(...events.map((e) => e.seq));
+    });
 
     const written = await store.write((tx) =>
       tx.createDocument({ _subject: '/hook-test', _self: { govern: ['https://issuer.example#o'] } }),

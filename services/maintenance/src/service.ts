@@ -1,8 +1,7 @@
-import { Router } from 'express';
 import { createAuthorizer } from '@permissions/authorizer';
 import { servicesClientPrincipals } from '@permissions/model';
-import type { Logger, Service } from '@permissions/http-kit';
-import { explorerRoutes, EXPLORER_PUBLIC_PATHS } from '@permissions/explorer';
+import { apiRouter, type Logger, type Service } from '@permissions/http-kit';
+import { explorerRoutes } from '@permissions/explorer';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
@@ -18,7 +17,7 @@ import { createPrincipalRemoval } from './commands/principal-removal';
 import { permissionsRoutes } from './routes/permissions';
 import { hierarchyRoutes } from './routes/hierarchy';
 import { namespacesRoutes } from './routes/namespaces';
-import { bulkRoutes } from './routes/bulk';
+import { BULK_PATH, bulkRoutes } from './routes/bulk';
 import { principalRemovalRoutes } from './routes/principal-removal';
 
 export interface MaintenanceDeps {
@@ -58,18 +57,20 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
     now: deps.now ?? (() => new Date().toISOString()),
   };
   const commands = createCommands(ctx);
-  const router = Router();
-  router.use(permissionsRoutes(commands));
-  router.use(hierarchyRoutes(commands));
-  router.use(namespacesRoutes(commands));
-  router.use(bulkRoutes(commands));
-  router.use(principalRemovalRoutes(commands));
-  router.use(explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }));
-  // The explorer's page and assets are public; every action it takes goes through the API with the user's token.
+  const api = [
+    ...permissionsRoutes(commands),
+    ...hierarchyRoutes(commands),
+    ...namespacesRoutes(commands),
+    ...bulkRoutes(commands),
+    ...principalRemovalRoutes(commands),
+    ...explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }),
+  ];
+  // The explorer's page and assets are declared public (no token); every action it takes goes through the API with
+  // the user's token.
   return {
     name: 'maintenance',
-    router,
-    selfAuthenticatedPaths: EXPLORER_PUBLIC_PATHS,
-    bodyLimits: { '/az-permissions-bulk': deps.config.bulkBodyLimit },
+    router: apiRouter(api),
+    api,
+    bodyLimits: { [BULK_PATH]: deps.config.bulkBodyLimitBytes },
   };
 }

@@ -14,7 +14,7 @@ import {
 } from './fixtures';
 
 /** `POST /az-permissions-bulk` (CONTRACT §5): many documents, any order, one transaction, the rules of one by one. */
-const get = useStack();
+const get = useStack({ BULK_BODY_LIMIT: '3mb' });
 
 const clientAuth = (token: string) => ({ 'X-Client-Authorization': `Bearer ${token}` });
 
@@ -379,6 +379,21 @@ describe('the request itself', () => {
       limit: 10_000,
       count: 10_001,
     });
+  });
+
+  test('BULK_BODY_LIMIT: the bulk route reads bodies past BODY_LIMIT up to its own limit; other routes do not', async () => {
+    const m = get();
+    // 2 MB: past the 1 MB of every other route, within the 3 MB this stack gives the bulk route
+    const padded = { documents: [], padding: 'x'.repeat(2 * 1024 * 1024) };
+    for (const path of ['/az-permissions-bulk', '/az-permissions-bulk/']) {
+      const res = await m.stack.http.post(path).set(auth(m.tokens.alice)).send(padded);
+      expect([res.status, res.body]).toEqual([200, { created: 0, updated: 0, unchanged: 0, sequence: null }]);
+    }
+    const elsewhere = await m.stack.http.post('/az-permissions').set(auth(m.tokens.alice)).send(padded);
+    expect([elsewhere.status, elsewhere.body]).toEqual([413, { msg: 'request body too large' }]);
+    const past = { documents: [], padding: 'x'.repeat(3 * 1024 * 1024) };
+    const res = await m.stack.http.post('/az-permissions-bulk').set(auth(m.tokens.alice)).send(past);
+    expect([res.status, res.body]).toEqual([413, { msg: 'request body too large' }]);
   });
 
   test('401 without a token, 405 for another method', async () => {

@@ -1,6 +1,6 @@
-import { Router, type Request } from 'express';
-import { byMethod, requesterOf, setWriteHeaders, type Handler } from '@permissions/http-kit';
-import { BadRequestError, NotFoundError } from '@permissions/model';
+import { z } from 'zod';
+import { ErrorBody, defineRoute, requesterOf, setWriteHeaders, type ApiRoute } from '@permissions/http-kit';
+import { NotFoundError } from '@permissions/model';
 import type { MigrationCaller } from './caller-check';
 import type { LegacyOrgRef } from './legacy-resource';
 import type { ImportSummary } from './org-import';
@@ -16,44 +16,74 @@ export interface MigrationCommands {
   again(ref: LegacyOrgRef): Promise<ImportSummary>;
 }
 
+const MigrationRequest = z
+  .object(
+    {
+      resource: z
+        .string({
+          error: (iss) =>
+            iss.input === undefined || iss.input === null
+              ? 'json property resource is required'
+              : 'json property resource must be a string (a URL)',
+        })
+        .min(1, { error: 'json property resource is required' })
+        .meta({ description: 'A resource of the legacy system: `{LEGACY_RBAC_URL}/v1/o/{org}…`' }),
+    },
+    { error: 'the request body must be a JSON object: {"resource": "<URL>"}' },
+  )
+  .meta({ id: 'MigrationRequest' });
+
+const MigrationSummary = z
+  .looseObject({})
+  .meta({ id: 'MigrationSummary', description: 'What the import created or changed (org document, teams)' });
+
 /**
  * `POST /az-permissions-migration/migration-request` and `…/re-migration-request`, matched by prefix like the
  * original (reference §9.2, §9.3); any other method is 405. Without LEGACY_RBAC_URL every request is 404.
  */
-export function migrationRoutes(commands: MigrationCommands): Router {
-  const router = Router();
-  const handler =
-    (run: (ref: LegacyOrgRef) => Promise<ImportSummary>): Handler =>
-    async (req, res) => {
-      await commands.checkCaller(requesterOf(res));
-      const ref = commands.orgOf(resourceOf(req));
-      if (!ref) throw new NotFoundError(NOT_LEGACY_MSG);
-      const { seq, ...summary } = await run(ref);
-      setWriteHeaders(res, { seq });
-      res.json(summary);
-    };
-  const notConfigured = () => {
-    throw new NotFoundError('no legacy RBAC system is configured (LEGACY_RBAC_URL)');
-  };
-  const route = (path: RegExp, run: (ref: LegacyOrgRef) => Promise<ImportSummary>) => {
-    router.all(path, commands.configured ? byMethod({ POST: handler(run) }) : notConfigured);
-  };
-  route(/^\/az-permissions-migration\/migration-request/, (ref) => commands.first(ref));
-  route(/^\/az-permissions-migration\/re-migration-request/, (ref) => commands.again(ref));
-  return router;
-}
-
-function resourceOf(req: Request): string {
-  const body: unknown = req.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new BadRequestError('the request body must be a JSON object: {"resource": "<URL>"}');
-  }
-  const resource = Object.prototype.hasOwnProperty.call(body, 'resource')
-    ? (body as Record<string, unknown>).resource
-    : undefined;
-  if (resource === undefined || resource === null || resource === '') {
-    throw new BadRequestError('json property resource is required');
-  }
-  if (typeof resource !== 'string') throw new BadRequestError('json property resource must be a string (a URL)');
-  return resource;
+export function migrationRoutes(commands: MigrationCommands): ApiRoute[] {
+  const route = (
+    name: 'migration-request' | 're-migration-request',
+    operationId: string,
+    summary: string,
+    run: (ref: LegacyOrgRef) => Promise<ImportSummary>,
+  ) =>
+    defineRoute({
+      method: 'POST',
+      path: `/az-permissions-migration/${name}`,
+      matcher: new RegExp(`^/az-permissions-migration/${name}`),
+      prefixMatch: true,
+      operationId,
+      summary,
+      description:
+        "Matched by prefix, as the original. Callable by the services' own client and by governors of `/`. Without " +
+        'a configured legacy system (LEGACY_RBAC_URL) every request is a 404.',
+      tags: ['Migration'],
+      body: {
+        content: { 'application/json': MigrationRequest },
+        // Unconfigured, the route answers 404 to everything; there is nothing to check the body against.
+        ...(commands.configured ? {} : { checkedByHandler: 'No legacy system is configured: every request is a 404.' }),
+      },
+      responses: {
+        200: { description: 'Imported', body: MigrationSummary, optionalHeaders: ['X-Event-Sequence'] },
+        403: { description: 'Not allowed to migrate', body: ErrorBody },
+        404: { description: 'Not a resource of the legacy system, or none is configured', body: ErrorBody },
+        409: { description: 'Already imported (first migration only)', body: ErrorBody },
+      },
+      handle: async ({ body, res }) => {
+        if (!commands.configured) throw new NotFoundError('no legacy RBAC system is configured (LEGACY_RBAC_URL)');
+        await commands.checkCaller(requesterOf(res));
+        const ref = commands.orgOf(body.resource);
+        if (!ref) throw new NotFoundError(NOT_LEGACY_MSG);
+        const { seq, ...summary } = await run(ref);
+        setWriteHeaders(res, { seq });
+        res.json(summary);
+      },
+    });
+  return [
+    route('migration-request', 'migrateOrg', 'Import an org of the legacy RBAC system', (ref) => commands.first(ref)),
+    route('re-migration-request', 'remigrateOrg', 'Import an org of the legacy RBAC system again', (ref) =>
+      commands.again(ref),
+    ),
+  ];
 }

@@ -1,5 +1,5 @@
 import { createAuthorizer } from '@permissions/authorizer';
-import type { Logger, Service } from '@permissions/http-kit';
+import { apiRouter, type Logger, type Service } from '@permissions/http-kit';
 import type { ClientCredentials, PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import { NotFoundError, servicesClientPrincipals } from '@permissions/model';
@@ -50,8 +50,8 @@ export function createMigrationService(deps: MigrationDeps): MigrationService {
     const unconfigured = async (): Promise<never> => {
       throw new NotFoundError('no legacy RBAC system is configured (LEGACY_RBAC_URL)');
     };
-    const router = migrationRoutes({ configured: false, checkCaller, orgOf, first: unconfigured, again: unconfigured });
-    return { name: 'migration', router, migrateAsServicesClient: unconfigured };
+    const api = migrationRoutes({ configured: false, checkCaller, orgOf, first: unconfigured, again: unconfigured });
+    return { name: 'migration', router: apiRouter(api), api, migrateAsServicesClient: unconfigured };
   }
 
   const leases = createMigrationLeases(deps.pool, speed(LEASE_MS));
@@ -84,7 +84,7 @@ export function createMigrationService(deps: MigrationDeps): MigrationService {
     staleMs: speed(STALE_AFTER_MS),
     log,
   });
-  const router = migrationRoutes({
+  const api = migrationRoutes({
     configured: true,
     checkCaller,
     orgOf,
@@ -94,7 +94,8 @@ export function createMigrationService(deps: MigrationDeps): MigrationService {
 
   return {
     name: 'migration',
-    router,
+    router: apiRouter(api),
+    api,
     async migrateAsServicesClient(resource) {
       const ref = orgOf(resource);
       if (!ref) throw new NotFoundError(NOT_LEGACY_MSG);

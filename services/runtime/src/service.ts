@@ -1,17 +1,13 @@
-import { Router } from 'express';
 import { createEventListener, type EventListener, type EventListenerStatus } from '@permissions/events';
 import { Gauge } from 'prom-client';
-import { byMethod, rawBodyOf, type Logger, type Metrics, type Service } from '@permissions/http-kit';
-import { type TokenVerifier } from '@permissions/auth';
+import { apiRouter, type Logger, type Metrics, type Service } from '@permissions/http-kit';
 import { type Config } from '@permissions/config';
 import type { Pool, Store } from '@permissions/store';
 import { UnavailableError } from '@permissions/model';
-import { createActorsSource } from './actors-source';
-import { buildDocumentSource } from './document-source/build';
+import { buildQuestionChain } from './chain/build';
 import type { MigrationTrigger } from './document-source/migrating-loader';
-import { createFastDispatcher } from './http/fast-dispatcher';
-import { createAnswerer } from './questions/answerer';
-import { createDecisionMemo } from './questions/decision-memo';
+import { runtimeApi } from './http/runtime-api';
+import { createQuestionRoutes } from './http/question-routes';
 
 export interface RuntimeDeps {
   store: Store;
@@ -19,63 +15,49 @@ export interface RuntimeDeps {
   config: Config;
   log: Logger;
   metrics: Metrics;
-  verifier: TokenVerifier;
   /** Set when a legacy RBAC system is configured (CONTRACT §4.6). */
   migration?: MigrationTrigger;
 }
 
 /**
  * The permissions runtime (reference §5, §6, §11): questions answered from bounded in-memory caches that events
- * invalidate; the question routes run on the lean dispatcher, `/az-events` on express.
+ * invalidate, served as direct routes of the request pipeline; `/az-events` on express.
  */
 export function createRuntimeService(deps: RuntimeDeps): Service {
   const { config, log, metrics } = deps;
   if (!config.eventsSecret) throw new Error('EVENTS_SECRET is required by the runtime');
-  const documents = buildDocumentSource({
+  const chain = buildQuestionChain({
     store: deps.store,
     metrics,
     maxDocuments: config.cache.maxDocuments,
+    maxActors: config.cache.maxActors,
+    maxBytes: config.cache.maxBytes,
     negativeTtlMs: config.timers.negativeCacheTtlMs,
     migration: deps.migration,
   });
-  const actors = createActorsSource(deps.store, { max: config.cache.maxActors });
-  const memo = createDecisionMemo({ max: config.cache.maxDocuments, ttlMs: config.timers.negativeCacheTtlMs });
-  const answerer = createAnswerer(documents, actors, memo);
   let listener: EventListener | undefined;
   registerEventGauges(metrics, () => listener?.status());
 
-  const fastPath = createFastDispatcher({
-    verifier: deps.verifier,
-    answerer,
-    log,
-    metrics,
-    bodyLimitBytes: config.bodyLimitBytes,
-    waitForSeq: async (seq) => {
+  const directRoutes = createQuestionRoutes({
+    decider: chain.decider,
+    inheritance: chain.inheritance,
+    questions: chain.questions,
+    async waitForSeq(seq) {
       if (!listener) throw new UnavailableError('the runtime is starting');
-      return listener.waitFor(seq, config.timers.minSequenceWaitMs);
+      if (!(await listener.waitFor(seq, config.timers.minSequenceWaitMs))) {
+        throw new UnavailableError(`this runtime has not yet applied event ${seq}; retry shortly`, { atLeast: seq });
+      }
     },
-    clientMayReadPermissions: async (client) =>
-      (await answerer.isAllowed({ principal: client, resources: ['/'], property: 'az-permissions' }, 'read', 'all'))
-        .allowed === true,
   });
 
-  const router = Router();
-  router.all(
-    '/az-events',
-    byMethod({
-      POST: async (req, res) => {
-        if (!listener) throw new UnavailableError('the runtime is starting');
-        await listener.receive(rawBodyOf(req) ?? Buffer.alloc(0), req.headers);
-        res.json({});
-      },
-    }),
-  );
+  const api = runtimeApi(() => listener);
 
   const secret = config.eventsSecret;
   return {
     name: 'runtime',
-    router,
-    fastPath,
+    router: apiRouter(api),
+    api,
+    directRoutes,
     selfAuthenticatedPaths: ['/az-events'],
     async start({ port }) {
       // A write transaction lasts at most a few statements, each bounded by statement_timeout, with idle gaps
@@ -89,22 +71,17 @@ export function createRuntimeService(deps: RuntimeDeps): Service {
         pollIntervalMs: config.timers.pollIntervalMs,
         heartbeatMs: config.timers.heartbeatMs,
         holeTimeoutMs,
-        onEvent: (event) => {
-          if (event.topic === 'permissions') documents.invalidate(event.subject, event.seq);
-          else actors.invalidate(event.members, event.seq);
-          memo.forgetAll();
-        },
+        onEvent: (event) => chain.apply(event),
         onReset: () => {
           log.warn('fell behind the event retention window: dropping every cache');
-          documents.reset();
-          actors.reset();
-          memo.forgetAll();
+          chain.reset();
         },
         log,
       });
       await listener.start();
     },
     async close() {
+      chain.close();
       await listener?.close();
     },
   };

@@ -220,6 +220,69 @@ describe('team events', () => {
   });
 });
 
+/**
+ * What authority added to an answer (CONTRACT §4.8): the base document's incarnation, the team's binding to it, and
+ * namespace marks. Each answer is asked twice first, so that it is remembered; the event of the change must make
+ * every cache that held it forget it (remembered decisions, documents and "no document" entries, teams).
+ */
+describe('authority events', () => {
+  const bobAsks = (resource: string, seq: number | string) => isAllowed(resource, 'bob', 'read', `&atLeast=${seq}`);
+  async function rememberedAs(resource: string, seq: number, expected: boolean | null) {
+    expect(await bobAsks(resource, seq)).toBe(expected);
+    expect(await bobAsks(resource, seq)).toBe(expected);
+  }
+
+  test('deleting a base ends its roles in remembered answers; creating it again does not revive them', async () => {
+    const r = rt();
+    const base = subjectFor('bound-base');
+    await createDocument(r, governed(r, base)); // alice governs /: a namespace
+    const team = await createTeam(r, { members: [r.p.bob], roles: { [base]: { '/': ['read'] } } });
+    await rememberedAs(`${base}/free`, team.seq, true);
+
+    const deleted = await r.stack.http.delete(`/az-permissions?${base}`).set(as('alice'));
+    expect(deleted.status).toBe(200);
+    expect(await bobAsks(`${base}/free`, deleted.headers['x-event-sequence'] as string)).toBeNull();
+    const again = await createDocument(r, governed(r, base));
+    expect(await bobAsks(`${base}/free`, again.seq)).toBeNull();
+  });
+
+  test("ending a team's roles on a base (DELETE /az-roles) is seen at once", async () => {
+    const r = rt();
+    const base = subjectFor('revoked-base');
+    await createDocument(r, governed(r, base));
+    const team = await createTeam(r, { members: [r.p.bob], roles: { [base]: { '/': ['read'] } } });
+    await rememberedAs(`${base}/x`, team.seq, true);
+
+    const revoked = await r.stack.http
+      .delete(
+        `/az-roles?${query([
+          ['base', base],
+          ['team', team.id],
+        ])}`,
+      )
+      .set(as('alice'));
+    expect(revoked.status).toBe(200);
+    expect(await bobAsks(`${base}/x`, revoked.headers['x-event-sequence'] as string)).toBeNull();
+  });
+
+  test("a namespace created inside another hides the outer one's roles from the undocumented URLs under it", async () => {
+    const r = rt();
+    const outer = subjectFor('outer');
+    const inner = `${outer}/inner`;
+    await createDocument(r, governed(r, outer));
+    const team = await createTeam(r, { members: [r.p.bob], roles: { [outer]: { '/': ['read'] } } });
+    // The answer rests on `inner` having no document ("no document", cached as a namespace candidate).
+    await rememberedAs(`${inner}/x`, team.seq, true);
+
+    const created = await createDocument(r, governed(r, inner));
+    expect(await bobAsks(`${inner}/x`, created.seq)).toBeNull();
+    expect(await bobAsks(`${outer}/elsewhere`, created.seq)).toBe(true);
+    // The inner namespace's own roles decide there now.
+    const innerTeam = await createTeam(r, { members: [r.p.bob], roles: { [inner]: { '/': ['read'] } } });
+    expect(await bobAsks(`${inner}/x`, innerTeam.seq)).toBe(true);
+  });
+});
+
 describe('holes and retention', () => {
   test('a rolled-back write (409 duplicate create) leaves a hole that is skipped without flushing the cache (B16)', async () => {
     const r = rt();

@@ -10,7 +10,7 @@ const doc = (subject: string, parents: string[] = [], read: string[] = ['u']): P
 });
 
 /** /a inherits from /p, which inherits from /g; /b stands alone. */
-function setup(options: { maxDocuments?: number } = {}) {
+function setup(options: { maxDocuments?: number; maxBytes?: number } = {}) {
   const table = countingLoader({
     '/g': doc('/g'),
     '/p': doc('/p', ['/g']),
@@ -18,17 +18,19 @@ function setup(options: { maxDocuments?: number } = {}) {
     '/b': doc('/b'),
   });
   let clock = 1_000;
-  const lookups: string[] = [];
   const source = createCachingSource(table.load, {
     maxDocuments: options.maxDocuments ?? 100,
+    maxBytes: options.maxBytes ?? 1024 * 1024,
     negativeTtlMs: 5_000,
     now: () => clock,
-    onLookup: (result) => lookups.push(result),
   });
   return {
     table,
     source,
-    lookups,
+    lookups: () => {
+      const { hits, misses, negative } = source.stats();
+      return { hits, misses, negative };
+    },
     advance(ms: number) {
       clock += ms;
     },
@@ -48,8 +50,8 @@ test('a miss loads the resource and all its ancestors in one loader call; hits m
   expect(table.calls).toEqual([['/a']]);
   expect(again('/g')?._subject).toBe('/g');
   expect(ancestor('/p')?._inheritsPermissionsOf).toEqual(['/g']);
-  expect(lookups).toEqual(['miss', 'hit', 'hit', 'hit']);
-  expect(source.stats()).toEqual({ documents: 3 });
+  expect(lookups()).toEqual({ hits: 3, misses: 1, negative: 0 });
+  expect(source.stats().entries).toBe(3);
 });
 
 test('cached documents are frozen and carry no _metadata', async () => {
@@ -84,7 +86,7 @@ test('"no document" is cached for the negative TTL, then asked again', async () 
   table.put(doc('/none'));
   expect((await source.load(['/none']))('/none')?._subject).toBe('/none');
   expect(table.calls).toEqual([['/none'], ['/none']]);
-  expect(lookups).toEqual(['miss', 'negative', 'miss']);
+  expect(lookups()).toEqual({ hits: 0, misses: 2, negative: 1 });
 });
 
 test('a missing ancestor is cached as absent with the rest of the chain', async () => {
@@ -103,7 +105,7 @@ test('an invalidation removes exactly its subject: the next load reads only that
 
   const seq = table.put(doc('/p', ['/g'], ['v']));
   source.invalidate('/p', seq);
-  expect(source.stats()).toEqual({ documents: 3 });
+  expect(source.stats().entries).toBe(3);
   const lookup = await source.load(['/a', '/b']);
   expect(table.calls).toEqual([['/a', '/b'], ['/p']]);
   expect(lookup('/p')?._self).toEqual({ read: ['v'] });
@@ -162,7 +164,7 @@ test('reset drops every entry, documents and negatives, and any fill in flight',
   const { table, source } = setup();
   await source.load(['/a', '/none']);
   source.reset();
-  expect(source.stats()).toEqual({ documents: 0 });
+  expect(source.stats().entries).toBe(0);
   await source.load(['/a', '/none']);
   expect(table.calls).toEqual([
     ['/a', '/none'],
@@ -187,4 +189,42 @@ test('with a cache smaller than a chain, the request is still answered from ever
   const again = await source.load(['/a']);
   expect(again('/g')?._subject).toBe('/g');
   expect(table.calls[0]).toEqual(['/a']);
+});
+
+test('a load answered entirely from the cache needs no promise', async () => {
+  const { source } = setup();
+  await source.load(['/a']);
+  const cached = source.load(['/a', '/p']);
+  expect(cached).not.toBeInstanceOf(Promise);
+});
+
+test('the cache is bounded in bytes as well as entries, keys and "no document" entries included (issue 10.6)', async () => {
+  const rows: Record<string, PermissionsDocument> = {};
+  for (let i = 0; i < 50; i++) rows[`/big${i}`] = doc(`/big${i}`, [], [`u${'x'.repeat(2000)}`]);
+  const table = countingLoader(rows);
+  const source = createCachingSource(table.load, { maxDocuments: 1000, maxBytes: 20_000, negativeTtlMs: 5_000 });
+  for (let i = 0; i < 50; i++) await source.load([`/big${i}`]);
+  for (let i = 0; i < 50; i++) await source.load([`/none${i}-${'y'.repeat(500)}`]);
+  const { entries, bytes, maxBytes } = source.stats();
+  expect(bytes).toBeLessThanOrEqual(maxBytes);
+  expect(entries).toBeLessThan(100);
+  // The most recent entries are the ones kept.
+  expect(source.load([`/none49-${'y'.repeat(500)}`])).not.toBeInstanceOf(Promise);
+});
+
+test('a subject longer than 16 KiB is answered but never kept, as a document or as "no document" (issue 18.9)', async () => {
+  const { table, source } = setup();
+  const huge = `/${'x'.repeat(900 * 1024)}`;
+  for (let i = 0; i < 3; i++) expect((await source.load([huge]))(huge)).toBeNull();
+  expect(table.calls).toHaveLength(3);
+  expect(source.stats()).toMatchObject({ entries: 0, bytes: 0 });
+});
+
+test('expired "no document" entries are purged, not just ignored when met again', async () => {
+  const { source, advance } = setup();
+  await source.load(['/nothing-here']);
+  expect(source.stats().entries).toBe(1);
+  advance(5_001);
+  source.purgeStale();
+  expect(source.stats()).toMatchObject({ entries: 0, bytes: 0 });
 });

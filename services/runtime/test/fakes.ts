@@ -1,5 +1,5 @@
 import type { PermissionsDocument, Team } from '@permissions/model';
-import type { StoredTeam, StoreReader } from '@permissions/store';
+import type { StoredTeam, StoreReader, TeamVersion } from '@permissions/store';
 import type { AncestorLoader, SubjectEntry } from '../src/document-source/types';
 
 /** A promise with its resolve exposed, to hold a load open while the test interleaves an invalidation. */
@@ -71,27 +71,30 @@ export function countingLoader(initial: Record<string, PermissionsDocument> = {}
   };
 }
 
-/** The one StoreReader method the actors source uses, over an in-memory list of teams, counting calls. */
+/** The StoreReader method the actors source uses, over an in-memory list of teams, counting calls. */
 export function countingTeamsReader() {
   const teams = new Map<string, StoredTeam>();
   let seq = 0;
-  const calls: string[] = [];
+  /** Each call: the principal, and the ids of the teams whose data was sent. */
+  const calls: Array<{ principal: string; sent: string[] }> = [];
   let held: Gate | undefined;
-  const reader = {
-    async getTeamsOfPrincipal(principal: string): Promise<StoredTeam[]> {
-      calls.push(principal);
+  const reader: Pick<StoreReader, 'getTeamsOfPrincipalExcept'> = {
+    async getTeamsOfPrincipalExcept(principal: string, known: ReadonlyMap<string, number>): Promise<TeamVersion[]> {
       const found = [...teams.values()]
         .filter((t) => t.team.members.includes(principal))
-        .map((t) => structuredClone(t))
-        .sort((a, b) => a.id.localeCompare(b.id));
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((t) => ({ id: t.id, seq: t.seq, team: known.get(t.id) === t.seq ? null : structuredClone(t.team) }));
+      calls.push({ principal, sent: found.filter((t) => t.team !== null).map((t) => t.id) });
       const waitFor = held;
       if (waitFor) await waitFor.promise;
       return found;
     },
-  } as unknown as StoreReader;
+  };
   return {
     reader,
     calls,
+    /** The principals whose teams were read, in order. */
+    principals: () => calls.map((c) => c.principal),
     put(id: string, team: Team): number {
       seq += 1;
       teams.set(id, { id, team, seq });

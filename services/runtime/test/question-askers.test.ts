@@ -154,9 +154,10 @@ describe('methods and bad input', () => {
         res.body,
       ]),
     ).toEqual([400, { msg: 'resource values must be non-empty strings' }]);
+    // A POST body that is not JSON is a 415 here as on every other route (one set of body rules).
     expect(await post('resource=x', 'text/plain').then((res) => [res.status, res.body])).toEqual([
-      400,
-      { msg: 'the request body must be JSON, not text/plain' },
+      415,
+      { msg: 'the request body must be JSON (application/json), not text/plain' },
     ]);
 
     const many = Array.from({ length: 1001 }, (_, i) => `${w.child}/${i}`);

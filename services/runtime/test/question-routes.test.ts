@@ -355,10 +355,11 @@ describe('/az-is-allowed-to-inherit-from', () => {
 
   test('refused: 200 {allowed: false, reason} and the process keeps serving (B6: the original crashed)', async () => {
     const bob = rt().p.bob;
+    // bob may read `open` (everyone may) but not inherit from it.
     const res = await ask(
       '/az-is-allowed-to-inherit-from',
       [
-        ['sharingSet', w.vetoed],
+        ['sharingSet', w.open],
         ['user', bob],
       ],
       'bob',
@@ -366,9 +367,9 @@ describe('/az-is-allowed-to-inherit-from', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       allowed: false,
-      reason: `user ${bob} may not add permissions inheritance from ${w.vetoed}`,
+      reason: `user ${bob} may not add permissions inheritance from ${w.open}`,
       refusal: 'may-not-add',
-      resource: w.vetoed,
+      resource: w.open,
     });
     const cycle = await ask('/az-is-allowed-to-inherit-from', [
       ['subject', w.parent],

@@ -70,3 +70,12 @@ export async function documentLookups(rt: Runtime): Promise<{ hit: number; miss:
   };
   return { hit: count('hit'), miss: count('miss'), negative: count('negative') };
 }
+
+/** A gauge or counter of the runtime's caches from /metrics, e.g. `cacheMetric(rt, 'cache_bytes', 'documents')`. */
+export async function cacheMetric(rt: Runtime, name: string, cache: string): Promise<number> {
+  const res = await rt.stack.http.get('/metrics').set(auth(rt.tokens.alice));
+  if (res.status !== 200) throw new Error(`metrics: ${res.status}`);
+  const line = res.text.split('\n').find((l) => l.startsWith(`${name}{cache="${cache}"}`));
+  if (line === undefined) throw new Error(`no ${name} for cache ${cache}`);
+  return Number(line.split(' ').at(-1));
+}

@@ -1,6 +1,6 @@
 import { createAuthorizer } from '@permissions/authorizer';
 import { servicesClientPrincipals } from '@permissions/model';
-import type { Logger, Service } from '@permissions/http-kit';
+import { apiRouter, type Logger, type Service } from '@permissions/http-kit';
 import type { PrincipalNormaliser } from '@permissions/auth';
 import type { Config } from '@permissions/config';
 import type { Store } from '@permissions/store';
@@ -33,10 +33,10 @@ export function createTeamsService(deps: TeamsDeps): Service {
     now: deps.now ?? (() => new Date().toISOString()),
     newTeamUrl,
   };
-  const router = teamsRoutes({
+  const api = teamsRoutes({
     create: createCreateTeam(ctx),
     teams: createTeamCommands(ctx),
     roleGrants: createRoleGrants(ctx),
   });
-  return { name: 'teams', router };
+  return { name: 'teams', router: apiRouter(api), api };
 }

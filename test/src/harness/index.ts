@@ -3,3 +3,4 @@ export * from './processes';
 export * from './per-file-stack';
 export * from './legacy-stack';
 export * from './document-tree';
+export * from './openapi-responses';

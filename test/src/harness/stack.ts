@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import supertest from 'supertest';
-import { createLogger } from '@permissions/http-kit';
+import { createLogger, type ApiDocs, type Service } from '@permissions/http-kit';
+import { createResponseChecker, type RecordedResponse } from './openapi-responses';
 import { loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '@permissions/config';
 import { startServices } from '@permissions/launcher';
 import { createTestDatabase, type TestDatabase } from '@permissions/store/test-support';
@@ -9,8 +10,14 @@ import { DEFAULT_CLIENT, startDevIdp, type DevIdp } from '@permissions/dev-stand
 export interface Stack {
   /** Base URL of the services' HTTP server. */
   url: string;
-  /** supertest bound to the running server (real HTTP). */
+  /**
+   * supertest bound to the running server (real HTTP). Every answer it receives is checked against the process's
+   * OpenAPI document (route, status, headers, body); close() fails with what did not match.
+   */
   http: supertest.Agent;
+  /** The services the process serves, and its API documents. */
+  services: Service[];
+  api: ApiDocs;
   idp: DevIdp;
   db: TestDatabase;
   config: Config;
@@ -55,9 +62,13 @@ export async function startStack(
   const log = createLogger('test', config.logLevel);
   const running = await startServices(options.services ?? [...SERVICE_NAMES], config, 0, log, { migrate: false });
   const url = `http://127.0.0.1:${running.port}`;
+  const check = createResponseChecker(running.api.document() as unknown as Record<string, unknown>);
+  const mismatches: string[] = [];
   return {
     url,
-    http: supertest.agent(url),
+    http: checkedAgent(supertest.agent(url), (response) => mismatches.push(...check(response))),
+    services: running.services,
+    api: running.api,
     idp,
     db,
     config,
@@ -67,8 +78,36 @@ export async function startStack(
       await running.close();
       await idp.close();
       await db.drop();
+      if (mismatches.length > 0) {
+        throw new Error(`answers that do not match the OpenAPI document:\n${[...new Set(mismatches)].join('\n')}`);
+      }
     },
   };
 }
 
 export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
+
+/** The agent, with every answer of every request it makes handed to `record`. */
+function checkedAgent(agent: supertest.Agent, record: (response: RecordedResponse) => void): supertest.Agent {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !(METHODS as readonly string[]).includes(property)) return value;
+      return (url: string, ...rest: unknown[]) => {
+        const request = (value as (...args: unknown[]) => supertest.Test).call(target, url, ...rest);
+        request.on('response', (res: { status: number; headers: RecordedResponse['headers']; text?: string }) => {
+          record({
+            method: property.toUpperCase(),
+            url,
+            status: res.status,
+            headers: res.headers,
+            text: res.text ?? '',
+          });
+        });
+        return request;
+      };
+    },
+  });
+}

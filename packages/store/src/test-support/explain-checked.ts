@@ -19,7 +19,7 @@ import {
 } from '../migration-leases';
 import { HEIRS_DEPTHS_SQL, LOCK_TEAMS_UPDATE_SQL, SUBJECTS_NAMING_PRINCIPAL_SQL } from '../batch-reads';
 import type { Pool } from '../pool';
-import { TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
+import { TEAMS_OF_PRINCIPAL_EXCEPT_SQL, TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
 import {
   COUNT_TEAMS_OF_PRINCIPALS_SQL,
   HEIRS_DEPTH_SQL,
@@ -54,6 +54,10 @@ export const HOT_QUERIES = {
     indexes: ['permission_shared_with_principal_idx', 'permission_parents_parent_idx'],
   },
   'teams-of-principal': { sql: TEAMS_OF_PRINCIPAL_SQL, indexes: ['team_members_principal_idx', 'teams_pkey'] },
+  'teams-of-principal-except': {
+    sql: TEAMS_OF_PRINCIPAL_EXCEPT_SQL,
+    indexes: ['team_members_principal_idx', 'teams_pkey'],
+  },
   'events-after': { sql: EVENTS_AFTER_SQL, indexes: ['events_pkey'] },
   // the write path's locks and bounds (write-locks.ts)
   'lock-chain-share': { sql: LOCK_CHAIN_SHARE_SQL, indexes: ['permissions_pkey'] },

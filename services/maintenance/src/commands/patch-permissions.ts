@@ -58,10 +58,13 @@ export function createPatchPermissions(ctx: CommandContext) {
      * 412, 429), on the same locked rows; then, instead of the update, who would gain or lose what
      * (`previewChange`). Nothing is written: no event, no sequence number taken.
      */
-    async preview(input: PatchPermissionsInput): Promise<{ document: PermissionsDocument } & PatchPreview> {
-      const written = await patchWrite(input, async (tx, document, _stored, authorizer, caller) => ({
-        document,
-        ...(await previewChange(tx, authorizer, caller, document)),
+    async preview(
+      input: PatchPermissionsInput,
+    ): Promise<{ preview: { document: PermissionsDocument } & PatchPreview; seq: number }> {
+      const written = await patchWrite(input, async (tx, document, stored, authorizer, caller) => ({
+        preview: { document, ...(await previewChange(tx, authorizer, caller, document)) },
+        // The version previewed: a PATCH sent with it as If-Match makes exactly this change, or is refused (412).
+        seq: stored.seq,
       }));
       return written.result;
     },

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { PermissionsDocument } from '@permissions/model';
+import { stringBytes } from '../caches/byte-size';
 import type { AncestorLoader } from './types';
 import { createSingleFlight } from './single-flight';
 
@@ -23,7 +24,12 @@ export function createMigratingLoader(
   trigger: MigrationTrigger,
   rememberMs: number,
 ): AncestorLoader {
-  const attempted = new LRUCache<string, true>({ max: 10_000, ttl: rememberMs });
+  const attempted = new LRUCache<string, true>({
+    max: 10_000,
+    ttl: rememberMs,
+    maxSize: 4 * 1024 * 1024,
+    sizeCalculation: (_value, org) => 64 + stringBytes(org),
+  });
   const flights = createSingleFlight<string, boolean>();
   return async (subjects) => {
     const orgs = new Map<string, string>();

@@ -1,4 +1,6 @@
 import type { DocumentLookup, PermissionsDocument } from '@permissions/model';
+import type { CacheStats } from '@permissions/http-kit';
+import type { MaybePromise } from '../slices';
 
 /** A subject's state as the runtime knows it: its document (null = none) and the event seq it was written at. */
 export interface SubjectEntry {
@@ -8,13 +10,18 @@ export interface SubjectEntry {
 
 /** The documents needed to answer questions about some resources: each resource and all its ancestors. */
 export interface DocumentSource {
-  /** Ensures every subject and all its ancestors are known; returns a synchronous lookup over them. */
-  load(subjects: string[]): Promise<DocumentLookup>;
+  /**
+   * Ensures every subject and all its ancestors are known; returns a synchronous lookup over them (a snapshot: it
+   * does not change while the request uses it), without a promise when all of them were cached.
+   */
+  load(subjects: readonly string[]): MaybePromise<DocumentLookup>;
   /** An event announced that `subject` changed at `seq`: forget it, and never re-cache an older version. */
   invalidate(subject: string, seq: number): void;
   /** Forget everything (the listener fell behind the event retention window). */
   reset(): void;
-  stats(): { documents: number };
+  /** Drops entries whose time is up ("no document" is believed for a while only). */
+  purgeStale(): void;
+  stats(): CacheStats;
 }
 
 /** Loads subjects and all their ancestors in one round trip. Subjects without a document map to null. */

@@ -12,7 +12,7 @@ import { assertMembershipBound } from './membership-bound';
 import { grantRoles } from './roles-authorization';
 
 /** The original said `may not set null permissions`; this says which member is missing and what it holds. */
-const MISSING_PERMISSIONS =
+export const MISSING_PERMISSIONS =
   '_permissions is required when creating a team: the permissions document of the new team, e.g. ' +
   '{"_self": {"govern": [""]}} ("" stands for the new team itself) or {"_inheritsPermissionsOf": ["/"]}';
 

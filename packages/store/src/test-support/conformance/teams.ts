@@ -45,6 +45,32 @@ export function describeTeams(ctx: ConformanceContext): void {
     expect(await ctx.store().getTeamsOfPrincipal(bob)).toEqual([]);
   });
 
+  test('teams of a principal except those known at their version: data only for the others', async () => {
+    const [t1, t2, t3] = [teamId('e1'), teamId('e2'), teamId('e3')];
+    const alice = user('alice');
+    const { events } = await ctx.store().write(async (tx) => {
+      await tx.createTeam(t1, teamWith([alice]));
+      await tx.createTeam(t2, teamWith([alice], { name: 'two' }));
+      await tx.createTeam(t3, teamWith([user('carol')]));
+    });
+    const seqOf = (id: string) => events.find((e) => e.subject === id)!.seq;
+    expect(await ctx.store().getTeamsOfPrincipalExcept(alice, new Map())).toEqual([
+      { id: t1, seq: seqOf(t1), team: teamWith([alice]) },
+      { id: t2, seq: seqOf(t2), team: teamWith([alice], { name: 'two' }) },
+    ]);
+    // t1 is known at its version; t2 is known at an older one, so its data comes again.
+    const known = new Map([
+      [t1, seqOf(t1)],
+      [t2, seqOf(t2) - 1],
+      [t3, seqOf(t3)],
+    ]);
+    expect(await ctx.store().getTeamsOfPrincipalExcept(alice, known)).toEqual([
+      { id: t1, seq: seqOf(t1), team: null },
+      { id: t2, seq: seqOf(t2), team: teamWith([alice], { name: 'two' }) },
+    ]);
+    expect(await ctx.store().getTeamsOfPrincipalExcept(user('nobody'), known)).toEqual([]);
+  });
+
   test('duplicate, stale and missing team writes fail with their error types', async () => {
     const id = teamId('t');
     const { seq } = await ctx.store().write((tx) => tx.createTeam(id, teamWith([user('a')])));

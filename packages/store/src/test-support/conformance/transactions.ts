@@ -85,6 +85,33 @@ export function describeTransactions(ctx: ConformanceContext): void {
     );
     expect(received).toEqual([written.events]);
   });
+
+  test('a write resolves only once its onCommit hooks have settled', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const settled: string[] = [];
+    const mine = ctx.name('');
+    ctx.store().onCommit(async (events) => {
+      if (!events.some((e) => e.subject.startsWith(mine))) return;
+      await held;
+      settled.push('hook');
+    });
+    const writing = ctx
+      .store()
+      .write((tx) => tx.createDocument(documentFor(ctx.name('hooked'))))
+      .then(() => settled.push('write'));
+    // The write has committed (its row is readable) but is not answered while a hook is still running.
+    for (let i = 0; i < 100 && (await ctx.store().getDocument(ctx.name('hooked'))) === null; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await ctx.store().getDocument(ctx.name('hooked'))).not.toBeNull();
+    expect(settled).toEqual([]);
+    release();
+    await writing;
+    expect(settled).toEqual(['hook', 'write']);
+  });
 }
 
 export function describeEvents(ctx: ConformanceContext): void {

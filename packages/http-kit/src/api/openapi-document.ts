@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
+import type { ApiResponseSpec, ApiRoute } from './api-route';
+import { ErrorBody, RESPONSE_HEADERS } from './api-schemas';
+
+/** An OpenAPI 3.1 document, as served at `/openapi.json`. */
+export type OpenApiDocument = ReturnType<typeof createDocument>;
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description: string;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad request: `msg` names the field and what is expected',
+  401: 'No token, or a token that is invalid, expired or from an issuer that is not trusted',
+  403: 'The caller may not do this',
+  404: 'Not found (or not visible to the caller: a document the caller may not know of looks exactly like a missing one)',
+  405: 'Method not allowed (`Allow` lists the methods)',
+  409: 'Conflict',
+  412: 'Precondition failed: `If-Match` missing or not the current ETag',
+  413: 'Request body too large (BODY_LIMIT, 1 MB by default), or a bound of the API exceeded (`msg` names it)',
+  415: 'Unsupported media type: a POST body must be JSON',
+  429: 'Too many requests: retry later',
+  500: 'Internal error: details are in the server log under `requestId`',
+  503: 'Temporarily unavailable (database unreachable, or `atLeast` not reached in time): retry with backoff',
+};
+
+function errorResponse(status: number): ApiResponseSpec {
+  return { description: STATUS_TEXT[status] ?? 'Error', body: ErrorBody };
+}
+
+/** The statuses every route may answer besides its own: what the shared request pipeline answers. */
+function implicitResponses(route: ApiRoute): Record<number, ApiResponseSpec> {
+  const implicit: Record<number, ApiResponseSpec> = { 500: errorResponse(500), 503: errorResponse(503) };
+  if (route.query !== undefined || route.headers !== undefined || route.body !== undefined) {
+    implicit[400] = errorResponse(400);
+  }
+  if ((route.auth ?? 'bearer') !== 'public') implicit[401] = errorResponse(401);
+  if (route.body !== undefined) {
+    implicit[413] = errorResponse(413);
+    implicit[415] = errorResponse(415);
+  }
+  return implicit;
+}
+
+function responsesOf(route: ApiRoute): ZodOpenApiResponsesObject {
+  const all = { ...implicitResponses(route), ...route.responses };
+  const responses: ZodOpenApiResponsesObject = {};
+  for (const [status, spec] of Object.entries(all)) {
+    const body = spec.body ?? (Number(status) >= 400 ? ErrorBody : undefined);
+    const headers = [...(spec.headers ?? []), ...(spec.optionalHeaders ?? [])];
+    const optional = new Set(spec.optionalHeaders ?? []);
+    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = {
+      description: spec.description,
+      ...(body === undefined ? {} : { content: { [spec.contentType ?? 'application/json']: { schema: body } } }),
+      ...(headers.length === 0
+        ? {}
+        : {
+            headers: z.object(
+              Object.fromEntries(
+                headers.map((name) => [
+                  name,
+                  (optional.has(name) ? RESPONSE_HEADERS[name].schema.optional() : RESPONSE_HEADERS[name].schema).meta({
+                    description: RESPONSE_HEADERS[name].description,
+                  }),
+                ]),
+              ),
+            ),
+          }),
+    };
+  }
+  return responses;
+}
+
+function operationOf(route: ApiRoute): ZodOpenApiOperationObject {
+  const auth = route.auth ?? 'bearer';
+  const operation: ZodOpenApiOperationObject = {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: route.tags,
+    security: auth === 'bearer' ? [{ bearer: [] }] : auth === 'events-signature' ? [{ eventsSignature: [] }] : [],
+    responses: responsesOf(route),
+    ...(route.prefixMatch === true ? { 'x-prefix-match': true } : {}),
+  };
+  if (route.description !== undefined) operation.description = route.description;
+  const params: ZodOpenApiOperationObject['requestParams'] = {};
+  if (route.query instanceof z.ZodObject) params.query = route.query;
+  if (route.headers instanceof z.ZodObject) params.header = route.headers;
+  const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  if (pathParams.length > 0) {
+    params.path = z.object(Object.fromEntries(pathParams.map((name) => [name, z.string()])));
+  }
+  if (Object.keys(params).length > 0) operation.requestParams = params;
+  if (route.body !== undefined) {
+    const description = [route.body.description, route.body.checkedByHandler].filter(Boolean).join(' ');
+    operation.requestBody = {
+      required: route.body.required ?? true,
+      ...(description === '' ? {} : { description }),
+      content: Object.fromEntries(Object.entries(route.body.content).map(([type, schema]) => [type, { schema }])),
+    };
+  }
+  return operation;
+}
+
+/**
+ * The OpenAPI 3.1 document of a set of declared routes, generated by zod-openapi from the very schemas that validate
+ * the requests. zod-openapi (5.x, for Node 20) turns schemas into JSON Schema with zod 4's own `toJSONSchema`, the
+ * dialect OpenAPI 3.1 uses, and takes metadata from zod's native `.meta()`: no second reading of zod's semantics and
+ * no patching of zod's prototypes, unlike @asteasolutions/zod-to-openapi, which converts with its own code.
+ */
+export function openApiDocument(info: OpenApiInfo, routes: readonly ApiRoute[]): OpenApiDocument {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of routes) {
+    const item = (paths[route.path] ??= {});
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    if (item[method] !== undefined) throw new Error(`${route.method} ${route.path} is declared twice`);
+    item[method] = operationOf(route);
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: { ...info },
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A JWT from one of the trusted issuers (AUTH_ISSUERS). The caller is `{iss}#{sub}`. A trusted client may ' +
+            'also send its own token as `X-Client-Authorization`.',
+        },
+        eventsSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Events-Signature',
+          description:
+            '`sha256={hex HMAC-SHA256 of "{X-Events-Timestamp}.{raw body}"}` keyed with EVENTS_SECRET, within 5 minutes.',
+        },
+      },
+    },
+  });
+}
