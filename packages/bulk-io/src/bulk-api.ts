@@ -1,7 +1,19 @@
-/** What the import and export need of the services: the bulk route and a few reads, over HTTP. */
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  type BulkRefusal,
+  type BulkResult,
+  type PermissionsClient,
+} from '@permissions/client';
+
+/** What the import and export need of the services: the bulk route and a few reads. */
 export interface BulkApi {
-  /** `POST /az-permissions-bulk`: the status and body as answered (200, or a 4xx with `{msg, errors}`). */
-  bulk(documents: unknown[]): Promise<{ status: number; body: BulkAnswer }>;
+  /**
+   * `POST /az-permissions-bulk`: 200 with the counts, or 400 naming every refused document (nothing stored). Any
+   * other refusal is thrown.
+   */
+  bulk(documents: unknown[]): Promise<{ status: 200; body: BulkResult } | { status: 400; body: BulkRefusal }>;
   /** `GET /az-permissions?{subject}`: the document, or undefined when the caller may not read it (403/404). */
   document(subject: string): Promise<Record<string, unknown> | undefined>;
   /** `GET /az-permissions-heirs?{subject}`: the heirs the caller may know of ([] when he may know of none). */
@@ -12,90 +24,61 @@ export interface BulkApi {
   sharedWith(principal: string): Promise<string[]>;
 }
 
-export interface BulkItemError {
-  index: number;
-  subject: string;
-  msg: string;
-  missingParents?: string[];
-  dependsOn?: number;
-}
+export type BulkItemError = NonNullable<BulkRefusal['errors']>[number];
 
-export interface BulkAnswer {
-  created?: number;
-  updated?: number;
-  unchanged?: number;
-  sequence?: number | null;
-  msg?: string;
-  errors?: BulkItemError[];
+function refusedToSee(error: unknown): boolean {
+  return error instanceof ForbiddenError || error instanceof NotFoundError;
 }
 
 /**
- * The API over `fetch`, with a bearer token. A 503 (a database briefly away) or a network failure is tried again
- * with backoff, a few times: every call here is idempotent, the bulk write included.
+ * The API through the typed client: its transport, token, routing by service and retries (a 503 or a network
+ * failure is tried again: every call here is idempotent, the bulk write included).
  */
-export function createBulkApi(options: { url: string; token: string; attempts?: number }): BulkApi {
-  const base = options.url.replace(/\/+$/, '');
-  const attempts = options.attempts ?? 5;
-  const headers = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
-
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await fetch(`${base}${path}`, {
-          method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        if (res.status === 503 && attempt < attempts) throw new Error('503');
-        return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-      } catch (error) {
-        if (attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
-      }
-    }
-  }
-  const query = (subject: string) => `?subject=${encodeURIComponent(subject)}`;
-  const failed = (what: string, res: { status: number; body: unknown }) =>
-    new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
-
+export function clientBulkApi(client: PermissionsClient): BulkApi {
   return {
     async bulk(documents) {
-      const res = await call('POST', '/az-permissions-bulk', { documents });
-      return { status: res.status, body: (res.body ?? {}) as BulkAnswer };
+      try {
+        return { status: 200, body: await client.bulk(documents as Parameters<PermissionsClient['bulk']>[0]) };
+      } catch (error) {
+        // Refused documents are answered for the import to sort out (some wait for parents); the request's own
+        // refusals (its shape, a bound, throttling) are thrown as they are.
+        if (error instanceof BadRequestError && Array.isArray((error.body as BulkRefusal | undefined)?.errors)) {
+          return { status: 400, body: error.body as BulkRefusal };
+        }
+        throw error;
+      }
     },
     async document(subject) {
-      const res = await call('GET', `/az-permissions${query(subject)}`);
-      if (res.status === 403 || res.status === 404) return undefined;
-      if (res.status !== 200) throw failed(`GET /az-permissions?${subject}`, res);
-      return res.body as Record<string, unknown>;
+      try {
+        return (await client.getDocument(subject)).value;
+      } catch (error) {
+        if (refusedToSee(error)) return undefined;
+        throw error;
+      }
     },
     async heirs(subject) {
-      const res = await call('GET', `/az-permissions-heirs${query(subject)}`);
-      if (res.status === 403 || res.status === 404) return [];
-      if (res.status !== 200) throw failed(`GET /az-permissions-heirs?${subject}`, res);
-      return (res.body as { contents: string[] }).contents;
+      try {
+        return await client.heirs(subject);
+      } catch (error) {
+        if (refusedToSee(error)) return [];
+        throw error;
+      }
     },
     async namespaces() {
       const subjects: string[] = [];
-      let cursor = '';
-      for (;;) {
-        const res = await call(
-          'GET',
-          `/az-namespaces?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        );
-        if (res.status === 403) return [];
-        if (res.status !== 200) throw failed('GET /az-namespaces', res);
-        const page = res.body as { namespaces: Array<{ subject: string }>; next: string | null };
-        subjects.push(...page.namespaces.map((namespace) => namespace.subject));
-        if (page.next === null) return subjects;
-        cursor = page.next;
+      let cursor: string | undefined;
+      try {
+        do {
+          const page = await client.namespaces({ limit: 1000, cursor });
+          subjects.push(...page.namespaces.map((namespace) => namespace.subject));
+          cursor = page.next ?? undefined;
+        } while (cursor !== undefined);
+      } catch (error) {
+        if (error instanceof ForbiddenError) return [];
+        throw error;
       }
+      return subjects;
     },
-    async sharedWith(principal) {
-      const res = await call('GET', `/az-resources-shared-with?user=${encodeURIComponent(principal)}`);
-      if (res.status !== 200) throw failed('GET /az-resources-shared-with', res);
-      return res.body as string[];
-    },
+    sharedWith: (principal) => client.resourcesSharedWith(principal),
   };
 }

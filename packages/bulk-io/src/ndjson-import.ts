@@ -78,8 +78,9 @@ export async function importNdjson(options: ImportOptions): Promise<ImportResult
   const sha256 = await sha256Of(file);
   const earlier = await readProgress(progressFile);
   if (earlier && (earlier.sha256 !== sha256 || earlier.committedBytes > totalBytes)) {
-    throw new Error(
+    throw new ImportRefused(
       `${file} changed since the interrupted import recorded in ${progressFile}: remove that file to start over`,
+      [],
     );
   }
   const state: ImportProgress = earlier ?? {
@@ -114,21 +115,23 @@ export async function importNdjson(options: ImportOptions): Promise<ImportResult
     let sending = items;
     while (sending.length > 0) {
       requests++;
-      const { status, body } = await api.bulk(sending.map((item) => item.document));
-      if (status === 200) {
-        state.created += body.created ?? 0;
-        state.updated += body.updated ?? 0;
-        state.unchanged += body.unchanged ?? 0;
-        if (typeof body.sequence === 'number') state.sequence = Math.max(state.sequence ?? 0, body.sequence);
+      const answer = await api.bulk(sending.map((item) => item.document));
+      if (answer.status === 200) {
+        const counts = answer.body;
+        state.created += counts.created;
+        state.updated += counts.updated;
+        state.unchanged += counts.unchanged;
+        if (counts.sequence !== null) state.sequence = Math.max(state.sequence ?? 0, counts.sequence);
         return sending.length;
       }
-      const errors = status === 400 && Array.isArray(body.errors) ? body.errors : undefined;
-      if (errors === undefined) throw new Error(`POST /az-permissions-bulk answered ${status}: ${body.msg ?? ''}`);
+      const { body } = answer;
+      const errors = body.errors ?? [];
+      if (errors.length === 0) throw new ImportRefused(`${file} was refused: ${body.msg}`, []);
       const later = waitingForParents(errors);
       const refusals = errors.filter((error) => !later.has(error.index));
       if (refusals.length > 0) {
         throw new ImportRefused(
-          `${refusals.length} documents of ${file} were refused; nothing of their chunk was stored (${body.msg ?? ''})`,
+          `${refusals.length} documents of ${file} were refused; nothing of their chunk was stored (${body.msg})`,
           refusals.map((error) => ({ line: sending[error.index].line.number, subject: error.subject, msg: error.msg })),
         );
       }

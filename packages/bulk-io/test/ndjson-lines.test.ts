@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ndjsonLines, principalOfToken, type NdjsonLine } from '../src';
+import { ndjsonLines, type NdjsonLine } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -49,10 +49,4 @@ test('lines longer than a read chunk are whole', async () => {
   const lines = await all(file);
   expect(lines.map((l) => l.text)).toEqual([long, long]);
   expect(lines[1].start).toBe(long.length + 1);
-});
-
-test('principalOfToken reads {iss}#{sub} of a JWT payload, and nothing else', () => {
-  const payload = Buffer.from(JSON.stringify({ iss: 'https://idp.example', sub: 'u1' })).toString('base64url');
-  expect(principalOfToken(`h.${payload}.s`)).toBe('https://idp.example#u1');
-  expect(principalOfToken('not a token')).toBeUndefined();
 });
