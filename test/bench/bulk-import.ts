@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_CLIENT, startDevIdp } from '@permissions/dev-stand-ins/idp';
 import { documentTree, shuffled } from '../src/harness/document-tree';
+import { freePort } from '../src/harness/processes';
 import { REPO, startTs, waitForHttp, type Child } from './processes';
 import { round } from './stats';
 
@@ -81,18 +81,6 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
-}
-
-/** A port free right now (the child process that gets it binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**

@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { attachBroadcaster, createBroadcaster, createEventGc, sharedEventsSecret } from '@permissions/events';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  attachBroadcaster,
+  createBroadcaster,
+  createEventGc,
+  sharedEventsSecret,
+} from '@permissions/events';
 import {
   createApiDocs,
   createHttpApp,
@@ -64,6 +70,8 @@ export async function startServices(
     secret: eventsSecret,
     waitMs: config.timers.broadcastWaitMs,
     refreshMs: Math.min(config.timers.heartbeatMs, Math.max(100, Math.round(5000 / config.speedup))),
+    // The listeners (runtimes of this deployment) read broadcasts within their BODY_LIMIT.
+    maxBodyBytes: Math.min(DEFAULT_MAX_BODY_BYTES, config.bodyLimitBytes),
     log,
   });
   const store = attachBroadcaster(baseStore, broadcaster);
