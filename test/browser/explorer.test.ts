@@ -202,6 +202,30 @@ test('edit and save a document (If-Match with its ETag)', async () => {
   await shot('06-saved');
 });
 
+test('preview who would gain and lose access before saving (the dry run): nothing is stored', async () => {
+  const before = await api('GET', `/az-permissions?${PROJECT}`, 'alice');
+  const bob = idp.principalOf('bob');
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const editor = page.getByLabel(/^Document \(JSON/);
+  const text = JSON.parse(await editor.inputValue());
+  text._self.read = text._self.read.filter((principal: string) => principal !== bob);
+  await editor.fill(JSON.stringify(text, null, 2));
+  // offered because the PATCH operation of /openapi.json mentions dryRun
+  await page.getByRole('button', { name: 'Preview gains and losses' }).click();
+  await page.getByRole('heading', { name: 'If saved' }).waitFor();
+  const [gains, losses] = await page.locator('.preview pre').allTextContents();
+  expect(JSON.parse(gains)).toEqual({});
+  // bob reads the project and, through it, its document: he would lose both
+  expect(JSON.parse(losses)).toEqual({
+    [PROJECT]: { [bob]: { _self: ['read'] } },
+    [DOC]: { [bob]: { _self: ['read'] } },
+  });
+  await shot('06b-preview');
+  const after = await api('GET', `/az-permissions?${PROJECT}`, 'alice');
+  expect([after.etag, after.body._self.read]).toEqual([before.etag, before.body._self.read]);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+});
+
 test('the validation message of the API is shown before anything is sent', async () => {
   await page.getByRole('button', { name: 'Edit' }).click();
   const editor = page.getByLabel(/^Document \(JSON/);

@@ -25,6 +25,11 @@ export interface PrincipalNormaliser {
    */
   resolve(principals: readonly string[], on?: OnBehalfOf): Promise<Map<string, string>>;
   /**
+   * The values among `principals` that `normalise` would refuse as malformed or untrusted without asking anyone
+   * (no I/O, nothing throttled): a bulk write names every refused document before looking anything up.
+   */
+  malformed(principals: readonly string[]): string[];
+  /**
    * A trusted issuer in its configured spelling, when `issuer` names one but for a trailing slash; anything else
    * unchanged. Principals are always written with it, so that one issuer is spelt one way in every document.
    */
@@ -42,6 +47,12 @@ export interface OnBehalfOf {
   actor: string | null;
   /** Principals already stored (checked when they were written): not looked up again, so not counted; nor is the actor. */
   verified?: Iterable<string>;
+  /**
+   * Ids (`{issuer}#{uuid}`, not e-mails) this request may look up, counted apart from e-mails. Unset: ids and e-mails
+   * share the per-request bound. Ids cannot be guessed, so a larger bound for them tells nobody who has an account;
+   * an unknown id still costs a token of the throttle. A bulk write, which names many users, sets it.
+   */
+  idLookups?: number;
 }
 
 export interface PrincipalNormaliserOptions {
@@ -152,12 +163,7 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
     }
     const asked = [...unconfirmed.values()];
     const actor = on === undefined ? undefined : (on.actor ?? 'anonymous');
-    if (actor !== undefined && asked.length > maxLookups) {
-      throw new BadRequestError(
-        `at most ${maxLookups} e-mails or ids not yet known may be looked up in one request (this one names ${asked.length})`,
-        { limit: maxLookups },
-      );
-    }
+    if (actor !== undefined) assertLookupBounds(asked, maxLookups, on?.idLookups);
     if (asked.length > 0) {
       if (actor !== undefined) throttle.reserve(actor, asked.length);
       let answered = false;
@@ -196,8 +202,47 @@ export function createPrincipalNormaliser(options: PrincipalNormaliserOptions): 
       return unique(principals.map((p) => resolved.get(p) ?? p));
     },
     resolve: resolveAll,
+    malformed(principals) {
+      return unique(
+        principals.filter((principal) => {
+          try {
+            classify(principal);
+            return false;
+          } catch (error) {
+            if (error instanceof BadRequestError) return true;
+            throw error;
+          }
+        }),
+      );
+    },
     canonicalIssuer: (issuer) => findTrustedIssuer(issuers, issuer) ?? issuer,
   };
+}
+
+/** 400 naming the bound when a request on behalf of an actor would look up too many values not yet known. */
+function assertLookupBounds(asked: readonly Lookup[], maxLookups: number, idLookups: number | undefined): void {
+  if (idLookups === undefined) {
+    if (asked.length > maxLookups) {
+      throw new BadRequestError(
+        `at most ${maxLookups} e-mails or ids not yet known may be looked up in one request (this one names ${asked.length})`,
+        { limit: maxLookups },
+      );
+    }
+    return;
+  }
+  const emails = asked.filter((lookup) => lookup.kind === 'email').length;
+  if (emails > maxLookups) {
+    throw new BadRequestError(
+      `at most ${maxLookups} e-mails not yet known may be looked up in one request (this one names ${emails})`,
+      { limit: maxLookups },
+    );
+  }
+  if (asked.length - emails > idLookups) {
+    throw new BadRequestError(
+      `at most ${idLookups} ids not yet known may be looked up in one request (this one names ${asked.length - emails})`,
+      { limit: idLookups },
+    );
+  }
 }
 
 /** The e-mail or id an answer confirms; e-mails and UUIDs compare case-insensitively. */

@@ -202,6 +202,57 @@ describe('lookups on behalf of a principal (issue 18 item 4)', () => {
     Array.from({ length: n }, (_, i) => `${idp.issuer}#${label}-${i}@example.com`);
   const idsCalls = () => idp.requests.filter((r) => r.path.startsWith('/v2/ids/')).length;
 
+  it('with idLookups, ids are bounded apart from e-mails: many ids pass, e-mails keep their bound', async () => {
+    const hex = (i: number) => i.toString(16).padStart(12, '0');
+    const users = Array.from({ length: 25 }, (_, i) => ({
+      username: `user${i}`,
+      password: `user${i}`,
+      sub: `00000000-0000-4000-8000-${hex(i)}`,
+      email: `user${i}@example.com`,
+    }));
+    const many = await startDevIdp({ users });
+    try {
+      const credentials = createClientCredentials({
+        issuers: [many.issuer],
+        clientId: 'permissions-client',
+        clientSecret: 'permissions-secret',
+      });
+      const normaliser = createPrincipalNormaliser({ issuers: [many.issuer], credentials, maxLookupsPerRequest: 20 });
+      const ids = users.map((user) => `${many.issuer}#${user.sub}`);
+      const bounded = await failure(normaliser.resolve(ids, { actor: 'bob' }));
+      expect(bounded.message).toBe(
+        'at most 20 e-mails or ids not yet known may be looked up in one request (this one names 25)',
+      );
+      const resolved = await normaliser.resolve(ids, { actor: 'bob', idLookups: 1000 });
+      expect([...resolved.values()]).toEqual(ids);
+      const emails = users.slice(0, 21).map((user) => `${many.issuer}#${user.email}`);
+      const emailBound = await failure(normaliser.resolve(emails, { actor: 'bob', idLookups: 1000 }));
+      expect(emailBound.message).toBe(
+        'at most 20 e-mails not yet known may be looked up in one request (this one names 21)',
+      );
+      const unknownIds = [1, 2, 3].map((i) => `${many.issuer}#00000000-0000-4000-9000-${hex(i)}`);
+      const idBound = await failure(normaliser.resolve(unknownIds, { actor: 'bob', idLookups: 2 }));
+      expect(idBound.message).toBe('at most 2 ids not yet known may be looked up in one request (this one names 3)');
+    } finally {
+      await many.close();
+    }
+  });
+
+  it('malformed() names the values it would refuse without asking anyone', () => {
+    const { normaliser } = throttled();
+    const before = idsCalls();
+    expect(
+      normaliser.malformed([
+        `${idp.issuer}#bob@example.com`,
+        'not-a-principal',
+        'https://untrusted.example#alice',
+        '/az-tm-x',
+        'not-a-principal',
+      ]),
+    ).toEqual(['not-a-principal', 'https://untrusted.example#alice']);
+    expect(idsCalls()).toBe(before);
+  });
+
   it('refuses more than the bound of values to look up in one request, before asking the issuer', async () => {
     const { normaliser } = throttled();
     const before = idsCalls();

@@ -1,3 +1,5 @@
 export * from './authorizer';
 export * from './prepare-document';
 export * from './write-checks';
+export * from './bulk-plan';
+export * from './removal-plan';

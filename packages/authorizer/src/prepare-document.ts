@@ -67,7 +67,19 @@ export async function documentNormalisation(
   doc: PermissionsDocument,
   on: OnBehalfOf,
 ): Promise<(doc: PermissionsDocument) => PermissionsDocument> {
-  const principals = [...new Set(principalsToNormalise(doc))];
+  return batchNormalisation(normaliser, [doc], on);
+}
+
+/**
+ * `documentNormalisation` for many documents at once (a bulk write): one batch of lookups per issuer for all their
+ * principals, bounded and throttled as one request on behalf of `on.actor`.
+ */
+export async function batchNormalisation(
+  normaliser: PrincipalNormaliser,
+  docs: readonly PermissionsDocument[],
+  on: OnBehalfOf,
+): Promise<(doc: PermissionsDocument) => PermissionsDocument> {
+  const principals = [...new Set(docs.flatMap((doc) => principalsToNormalise(doc)))];
   const resolved = principals.length === 0 ? new Map<string, string>() : await normaliser.resolve(principals, on);
   return (document) => {
     const mapped = mapPrincipals(document, (principal) => resolved.get(principal) ?? principal);

@@ -54,7 +54,7 @@ export function newDocumentLookup(
 }
 
 /** Where a subject's placement is decided: the prefixes that may hold its namespace, and its legacy org document. */
-function placementSubjects(subject: string, authority: DocumentAuthority): string[] {
+export function placementSubjects(subject: string, authority: DocumentAuthority): string[] {
   const legacyOrg = legacyOrgOf(subject, authority.legacyRbacUrl);
   return [...enclosingPrefixes(subject), ...(legacyOrg ? [legacyOrg.orgUrl] : [])];
 }
@@ -86,10 +86,27 @@ export async function checkNewDocument(
   caller: RequestCaller,
   context: NewDocumentContext,
 ): Promise<{ scopes: string[]; namespace: boolean }> {
+  const decide: Authorizer['decide'] = (...args) => authorizer.decide(...args);
+  const judged = judgeNewDocument(decide, lookup, document, caller, context);
+  await assertRepairableAfter(tx, lookup, document, context.newTeams);
+  return judged;
+}
+
+/**
+ * `checkNewDocument` but for repairability, with nothing to load: `lookup` holds the parents with their ancestors,
+ * `/`, the subject's enclosing prefixes and its legacy org document. Throws the error the create answers with.
+ */
+export function judgeNewDocument(
+  decide: Authorizer['decide'],
+  lookup: DocumentLookup,
+  document: PermissionsDocument,
+  caller: RequestCaller,
+  context: Pick<NewDocumentContext, 'authority' | 'ofTeam'>,
+): { scopes: string[]; namespace: boolean } {
   const subject = document._subject;
   const parents = parentsOf(document);
   for (const parent of parents) {
-    if (authorizer.decide(lookup, parent, HEIRS_ADD, caller).allowed !== true) {
+    if (decide(lookup, parent, HEIRS_ADD, caller).allowed !== true) {
       // A parent the caller may not know of is answered exactly like a missing one (CONTRACT §4.10).
       const known = mayKnowOf(visibilityFor(lookup, caller), parent);
       throw new ForbiddenError(
@@ -115,13 +132,27 @@ export async function checkNewDocument(
     {
       isServicesClient,
       mayCreateNamespaces:
-        isServicesClient || authorizer.decide(lookup, ROOT_SUBJECT, { action: 'govern' }, caller).allowed === true,
+        isServicesClient || decide(lookup, ROOT_SUBJECT, { action: 'govern' }, caller).allowed === true,
       servicesClients,
     },
   );
   if (!placement.allowed) throw new ForbiddenError(placement.reason, { subject });
-  await assertRepairableAfter(tx, lookup, document, context.newTeams);
   return { scopes: [subject, ...ancestors], namespace: placement.namespace };
+}
+
+/** What the checks of a change of `before` into `after` read: its chain before and after, `/`, its placement. */
+export function changeSubjects(
+  before: PermissionsDocument,
+  after: PermissionsDocument,
+  authority: DocumentAuthority,
+): string[] {
+  const subject = after._subject;
+  return [subject, ...parentsOf(before), ...parentsOf(after), ROOT_SUBJECT, ...placementSubjects(subject, authority)];
+}
+
+/** Whether a change of `before` into `after` changes its parents (the only changes with inheritance checks). */
+export function changesParents(before: PermissionsDocument, after: PermissionsDocument): boolean {
+  return !sameSet(parentsOf(before), parentsOf(after));
 }
 
 /**
@@ -138,32 +169,40 @@ export async function checkDocumentChange(
   caller: RequestCaller,
   authority: DocumentAuthority,
 ): Promise<void> {
+  const lookup = await authorizer.lookup(changeSubjects(before, after, authority));
+  const heirsBelow = changesParents(before, after) ? await tx.getHeirsDepth(after._subject, MAX_INHERITANCE_DEPTH) : 0;
+  judgeDocumentChange(lookup, before, after, caller, authority, heirsBelow);
+  await assertRepairableAfter(tx, lookup, after);
+}
+
+/**
+ * `checkDocumentChange` but for repairability, with nothing to load: `lookup` holds `changeSubjects` with their
+ * ancestors, `heirsBelow` is the depth of the heirs below the document (read only when its parents change).
+ */
+export function judgeDocumentChange(
+  lookup: DocumentLookup,
+  before: PermissionsDocument,
+  after: PermissionsDocument,
+  caller: RequestCaller,
+  authority: DocumentAuthority,
+  heirsBelow: number,
+): void {
+  if (!changesParents(before, after)) return;
   const subject = after._subject;
   const currentParents = parentsOf(before);
   const newParents = parentsOf(after);
-  const lookup = await authorizer.lookup([
-    subject,
-    ...currentParents,
-    ...newParents,
-    ROOT_SUBJECT,
-    ...placementSubjects(subject, authority),
-  ]);
-  if (!sameSet(currentParents, newParents)) {
-    const change = refusalToTell(
-      checkInheritanceChange(lookup, { subject, currentParents, newParents }, caller),
-      lookup,
-      caller,
-      newParents.filter((parent) => !currentParents.includes(parent)),
-    );
-    if (!change.allowed)
-      throw new BadRequestError('may not inherit from specified resources', { reason: change.reason });
-    assertInheritanceDepth(lookup, subject, newParents, await tx.getHeirsDepth(subject, MAX_INHERITANCE_DEPTH));
-    // Inside a namespace or a legacy org a document must go on inheriting from it (CONTRACT §4.8).
-    const legacyOrg = legacyOrgOf(subject, authority.legacyRbacUrl);
-    const misplaced = misplacedParents(lookup, { subject, parents: newParents, legacyOrg }, authority.servicesClients);
-    if (misplaced !== undefined) throw new ForbiddenError(misplaced, { subject });
-  }
-  await assertRepairableAfter(tx, lookup, after);
+  const change = refusalToTell(
+    checkInheritanceChange(lookup, { subject, currentParents, newParents }, caller),
+    lookup,
+    caller,
+    newParents.filter((parent) => !currentParents.includes(parent)),
+  );
+  if (!change.allowed) throw new BadRequestError('may not inherit from specified resources', { reason: change.reason });
+  assertInheritanceDepth(lookup, subject, newParents, heirsBelow);
+  // Inside a namespace or a legacy org a document must go on inheriting from it (CONTRACT §4.8).
+  const legacyOrg = legacyOrgOf(subject, authority.legacyRbacUrl);
+  const misplaced = misplacedParents(lookup, { subject, parents: newParents, legacyOrg }, authority.servicesClients);
+  if (misplaced !== undefined) throw new ForbiddenError(misplaced, { subject });
 }
 
 /** `lookup` holds the document's chain after the change and `/`; the document is read as `document`. */
@@ -173,12 +212,32 @@ async function assertRepairableAfter(
   document: PermissionsDocument,
   newTeams: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Promise<void> {
-  const subject = document._subject;
-  const after: DocumentLookup = (s) => (s === subject ? document : lookup(s));
-  const candidates = repairCandidates(after, subject);
-  const members = new Map<string, readonly string[]>(await tx.getTeamMembers(candidates.teams));
+  const members = new Map<string, readonly string[]>(await tx.getTeamMembers(repairTeams(lookup, document)));
   for (const [team, teamMembers] of newTeams) members.set(team, teamMembers);
-  assertRepairable(after, subject, candidates, members);
+  judgeRepairable(lookup, document, members);
+}
+
+/** The teams whose members may repair `document` once it replaces its subject in `lookup` (load their members). */
+export function repairTeams(lookup: DocumentLookup, document: PermissionsDocument): string[] {
+  return repairCandidates(withDocument(lookup, document), document._subject).teams;
+}
+
+/**
+ * 400 unless, once `document` replaces its subject in `lookup`, some governor or administrator of its chain or of
+ * `/` may still read and repair it. `members` holds the members of `repairTeams` (more teams do no harm).
+ */
+export function judgeRepairable(
+  lookup: DocumentLookup,
+  document: PermissionsDocument,
+  members: ReadonlyMap<string, readonly string[]>,
+): void {
+  const after = withDocument(lookup, document);
+  assertRepairable(after, document._subject, repairCandidates(after, document._subject), members);
+}
+
+function withDocument(lookup: DocumentLookup, document: PermissionsDocument): DocumentLookup {
+  const subject = document._subject;
+  return (s) => (s === subject ? document : lookup(s));
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

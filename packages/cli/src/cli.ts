@@ -4,7 +4,7 @@ import { deleteCommand, getCommand, patchCommand, putCommand } from './document-
 import { devToken } from './dev-token';
 import { EXIT, exitCodeOf } from './exit-codes';
 import { checkCommand, explainCommand, type CheckOptions } from './question-commands';
-import { exportCommand, importCommand } from './transfer-commands';
+import { exportCommand, importCommand, type ImportOptions } from './transfer-commands';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 ok (check: allowed), 1 denied (check answered false or null), 2 usage or a request refused as
@@ -115,13 +115,21 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command('import')
-    .description('create or replace the documents of an NDJSON file (one document per line), parents first')
+    .description(
+      'create or change the documents of an NDJSON file (one document per line, any order) through the bulk route, ' +
+        'in chunks, each all or nothing; run again after an interruption, it goes on where it stopped',
+    )
     .argument('<file>')
-    .action(async (file: string) => run(() => importCommand(ctx(), file))());
+    .option('--chunk <n>', 'documents per request, 1 to 10000 (default 1000)')
+    .option('--progress <file>', 'where an unfinished import keeps its progress (default FILE.import-progress.json)')
+    .action(async (file: string, options: ImportOptions) => run(() => importCommand(ctx(), file, options))());
 
   program
     .command('export')
-    .description('print every document you may read at and below the roots as NDJSON (default root /)')
+    .description(
+      'print every document you may read at and below the roots as NDJSON, as import reads it (default: /, the ' +
+        'namespaces you may list and what is shared with you)',
+    )
     .argument('[root...]')
     .action(async (roots: string[]) => run(() => exportCommand(ctx(), roots))());
 

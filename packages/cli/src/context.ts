@@ -18,6 +18,8 @@ export interface Io {
   terminal?: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
   readFile(path: string): Promise<string>;
+  /** The path of a file named on the command line (relative to where the command was typed), for streaming it. */
+  resolve(path: string): string;
 }
 
 export interface Context {

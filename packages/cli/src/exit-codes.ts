@@ -1,3 +1,4 @@
+import { ImportRefused } from '@permissions/bulk-io';
 import { PermissionsApiError } from '@permissions/client';
 
 /**
@@ -19,7 +20,8 @@ export const EXIT = {
 } as const;
 
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof UsageError) return EXIT.usage;
+  // Documents of an import refused (listed by line), or a progress file that is not the file's: as a 400.
+  if (err instanceof UsageError || err instanceof ImportRefused) return EXIT.usage;
   if (!(err instanceof PermissionsApiError)) return EXIT.unavailable;
   switch (err.status) {
     case 400:

@@ -3,9 +3,13 @@ import path from 'node:path';
 import { runCli } from './cli';
 
 /** `pnpm permissions …`: results on stdout, everything else on stderr, the exit code for scripts. */
+/** `pnpm permissions` runs in the workspace root; a file is named relative to where the command was typed. */
+function resolve(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
 async function readInput(file: string): Promise<string> {
-  // `pnpm permissions` runs in the workspace root; a file is named relative to where the command was typed.
-  if (file !== '-') return readFile(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8');
+  if (file !== '-') return readFile(resolve(file), 'utf8');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -17,6 +21,7 @@ runCli(process.argv.slice(2), {
   interactive: process.stderr.isTTY === true,
   env: process.env,
   readFile: readInput,
+  resolve,
 }).then(
   (code) => {
     process.exitCode = code;

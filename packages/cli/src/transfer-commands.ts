@@ -1,122 +1,81 @@
-import { NotFoundError, PermissionsApiError, type PermissionsDocument } from '@permissions/client';
+import { clientBulkApi, exportNdjson, importNdjson, ImportRefused } from '@permissions/bulk-io';
+import { principalOfToken } from '@permissions/client/express';
 import type { Context } from './context';
 import { UsageError } from './exit-codes';
 import { progress } from './progress';
 
-function parseNdjson(text: string, file: string): PermissionsDocument[] {
-  const documents: PermissionsDocument[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      throw new UsageError(`${file}:${index + 1}: not JSON: ${(err as Error).message}`);
-    }
-    if (value === null || typeof value !== 'object' || typeof (value as { _subject?: unknown })._subject !== 'string') {
-      throw new UsageError(`${file}:${index + 1}: not a permissions document (a JSON object with "_subject")`);
-    }
-    documents.push(value as PermissionsDocument);
-  });
-  return documents;
+export interface ImportOptions {
+  /** Documents per request (1 to 10 000). */
+  chunk?: string;
+  /** Where the progress of an unfinished import is kept (default `FILE.import-progress.json`). */
+  progress?: string;
 }
 
-/** Parents before heirs (a parent in the file is created first); the file's order otherwise. */
-function parentsFirst(documents: PermissionsDocument[]): PermissionsDocument[] {
-  const bySubject = new Map(documents.map((d) => [d._subject, d]));
-  const ordered: PermissionsDocument[] = [];
-  const placed = new Set<string>();
-  const visiting = new Set<string>();
-  const place = (document: PermissionsDocument) => {
-    if (placed.has(document._subject) || visiting.has(document._subject)) return;
-    visiting.add(document._subject);
-    for (const parent of [document._inheritsPermissionsOf ?? []].flat()) {
-      const inFile = bySubject.get(parent);
-      if (inFile) place(inFile);
-    }
-    visiting.delete(document._subject);
-    placed.add(document._subject);
-    ordered.push(document);
-  };
-  documents.forEach(place);
-  return ordered;
-}
-
-/** The route is not there at all (an older server): the 404 of the router, not of a document. */
-function routeMissing(err: unknown, path: string): boolean {
-  return err instanceof NotFoundError && err.msg.endsWith(`${path} not found`);
-}
+/** The most documents one bulk request takes (the route's MAX_BULK_DOCUMENTS). */
+const MAX_CHUNK = 10_000;
 
 /**
- * `import FILE`: NDJSON documents, all or nothing through `POST /az-permissions-bulk` where the server has it;
- * otherwise one by one (create, or replace the stored one), parents first.
+ * `import FILE`: NDJSON documents (one per line, in any order) streamed through `POST /az-permissions-bulk` in
+ * chunks, each all or nothing; heirs whose parents come later in the file wait for them. Interrupted, it goes on
+ * where it stopped when run again with the same file (its progress file). Refused documents are listed by line.
  */
-export async function importCommand(ctx: Context, file: string): Promise<void> {
-  const documents = parseNdjson(await ctx.io.readFile(file), file);
-  try {
-    const result = await ctx.client.bulk(documents);
-    ctx.print(
-      { mode: 'bulk', ...result },
-      `imported ${documents.length} documents in one transaction: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (event ${result.sequence})`,
-    );
-    return;
-  } catch (err) {
-    if (!routeMissing(err, '/az-permissions-bulk')) throw err;
+export async function importCommand(ctx: Context, file: string, options: ImportOptions): Promise<void> {
+  if (file === '-') throw new UsageError('import reads a file (so that it can resume), not stdin');
+  const chunkSize = options.chunk === undefined ? undefined : Number(options.chunk);
+  if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= MAX_CHUNK)) {
+    throw new UsageError(`--chunk must be an integer from 1 to ${MAX_CHUNK}`);
   }
-  const bar = progress(ctx.io, 'importing', documents.length);
-  let created = 0;
-  let updated = 0;
+  const bar = progress(ctx.io, 'importing', { lines: true, unit: 'bytes' });
+  let result;
   try {
-    for (const document of parentsFirst(documents)) {
-      const written = await ctx.client.putDocument(document);
-      if (written.created) created++;
-      else updated++;
-      bar.tick(document._subject);
+    result = await importNdjson({
+      file: ctx.io.resolve(file),
+      api: clientBulkApi(ctx.client),
+      chunkSize,
+      progressFile: options.progress === undefined ? undefined : ctx.io.resolve(options.progress),
+      onProgress: (p) =>
+        bar.update(
+          p.committedBytes,
+          p.totalBytes,
+          `${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged${p.waiting ? `, ${p.waiting} waiting for parents` : ''}`,
+        ),
+    });
+  } catch (err) {
+    if (err instanceof ImportRefused) {
+      for (const { line, subject, msg } of err.refusals) {
+        ctx.io.err(`  line ${line}${subject === '' ? '' : ` ${subject}`}: ${msg}`);
+      }
     }
+    throw err;
   } finally {
     bar.stop();
   }
+  const resumed = result.resumedFrom ? ` (resumed at line ${result.resumedFrom.line})` : '';
   ctx.print(
-    { mode: 'one-by-one', created, updated, sequence: ctx.client.lastSequence() },
-    `imported ${documents.length} documents one by one: ${created} created, ${updated} replaced`,
+    result,
+    `imported ${file}${resumed}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged; sequence ${result.sequence ?? '-'}`,
   );
 }
 
 /**
- * `export [ROOT…]`: every document the caller may read at and below the roots (default `/`), one JSON line each,
- * parents before heirs (so that `import` of the output works). Documents the caller may not read are skipped with
- * a warning.
+ * `export [ROOT…]`: every document the caller may read at and below the roots, one JSON line each, as `import`
+ * reads them. Without roots: `/`, the namespaces the caller may list and what is shared with him. Documents the
+ * caller may not read are skipped (said on stderr); their heirs he may know of are still exported.
  */
 export async function exportCommand(ctx: Context, roots: string[]): Promise<void> {
-  const queue = roots.length > 0 ? [...roots] : ['/'];
-  const seen = new Set<string>(queue);
-  const bar = progress(ctx.io, 'exporting', undefined);
-  let exported = 0;
+  const bar = progress(ctx.io, 'exporting', { lines: false });
+  let result;
   try {
-    while (queue.length > 0) {
-      const subject = queue.shift() as string;
-      try {
-        const { value } = await ctx.client.getDocument(subject);
-        ctx.io.out(JSON.stringify(value));
-        exported++;
-        bar.tick(subject);
-      } catch (err) {
-        if (!(err instanceof PermissionsApiError) || (err.status !== 403 && err.status !== 404)) throw err;
-        ctx.io.err(`skipped ${subject}: ${err.msg}`);
-      }
-      try {
-        for (const heir of await ctx.client.heirs(subject)) {
-          if (!seen.has(heir)) {
-            seen.add(heir);
-            queue.push(heir);
-          }
-        }
-      } catch (err) {
-        if (!(err instanceof PermissionsApiError) || (err.status !== 403 && err.status !== 404)) throw err;
-      }
-    }
+    result = await exportNdjson({
+      api: clientBulkApi(ctx.client),
+      roots: roots.length > 0 ? roots : undefined,
+      principal: ctx.options.token === undefined ? undefined : principalOfToken(ctx.options.token),
+      write: (line) => ctx.io.out(line),
+      onProgress: (exported, subject) => bar.update(exported, undefined, subject),
+      onSkipped: (subject) => ctx.io.err(`skipped ${subject}: you may not read it`),
+    });
   } finally {
     bar.stop();
   }
-  if (!ctx.io.interactive) ctx.io.err(`exported ${exported} documents`);
+  ctx.io.err(`exported ${result.exported} documents${result.skipped ? `, skipped ${result.skipped}` : ''}`);
 }

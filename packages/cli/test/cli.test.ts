@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
@@ -10,6 +11,13 @@ import { startDevIdp, writeDevIdentity } from '@permissions/dev-stand-ins/idp';
 
 const get = useStack();
 const REPO = path.resolve(__dirname, '../../..');
+
+/** Where the files a test names are written (import streams a real file, and keeps its progress beside it). */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'cli-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 interface Run {
   code: number;
@@ -30,17 +38,15 @@ async function cli(
   const out: string[] = [];
   const err: string[] = [];
   const { stack, tokens } = get();
+  for (const [name, text] of Object.entries(options.files ?? {})) await writeFile(path.join(dir, name), text);
   const code = await runCli(args, {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     interactive: options.terminal !== undefined,
     terminal: options.terminal,
     env: { PERMISSIONS_URL: stack.url, PERMISSIONS_TOKEN: options.token ?? tokens.alice, ...options.env },
-    readFile: async (name) => {
-      const text = options.files?.[name];
-      if (text === undefined) throw new Error(`no file ${name}`);
-      return text;
-    },
+    readFile: (name) => readFile(path.join(dir, name), 'utf8'),
+    resolve: (name) => path.join(dir, name),
   });
   return { code, out, err };
 }
@@ -145,7 +151,7 @@ test('put creates then replaces; get; patch with the current or a stale ETag; ch
   expect(refused.code).toBe(5);
 });
 
-test('import (NDJSON, heirs before parents in the file) and export round-trip, plain progress lines off a terminal', async () => {
+test('import (NDJSON, heirs before parents in the file) through the bulk route; export writes what import reads', async () => {
   const { p } = get();
   const root = subjectFor('cli-root');
   const child = `${root}/child`;
@@ -157,21 +163,89 @@ test('import (NDJSON, heirs before parents in the file) and export round-trip, p
       _permissionsHeirs: { add: [p.alice], read: [p.alice] },
     },
   ];
-  const imported = await cli(['import', 'docs.ndjson'], {
-    files: { 'docs.ndjson': lines.map((l) => JSON.stringify(l)).join('\n') + '\n' },
-  });
+  const text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+  const imported = await cli(['import', 'docs.ndjson'], { files: { 'docs.ndjson': text } });
   expect(imported.code).toBe(0);
-  expect(imported.err).toEqual([`importing 1/2 ${root}`, `importing 2/2 ${child}`]);
-  expect(imported.out[0]).toMatch(/^imported 2 documents/);
+  // one request: the route orders the documents itself; off a terminal, a plain line per committed chunk
+  expect(imported.err).toEqual([
+    `importing ${Buffer.byteLength(text)}/${Buffer.byteLength(text)} bytes 2 created, 0 updated, 0 unchanged`,
+  ]);
+  expect(imported.out[0]).toMatch(/^imported docs\.ndjson: 2 created, 0 updated, 0 unchanged; sequence \d+$/);
+  expect(existsSync(path.join(dir, 'docs.ndjson.import-progress.json'))).toBe(false);
+
+  const again = await cli(['--json', 'import', 'docs.ndjson']);
+  expect(JSON.parse(again.out[0])).toMatchObject({ created: 0, updated: 0, unchanged: 2, requests: 1 });
 
   const exported = await cli(['export', root]);
   expect(exported.code).toBe(0);
   expect(exported.out.map((line) => JSON.parse(line)._subject)).toEqual([root, child]);
   expect(exported.err.at(-1)).toBe('exported 2 documents');
 
+  // the export imports as it is: nothing changes
+  const back = await cli(['--json', 'import', 'export.ndjson'], {
+    files: { 'export.ndjson': exported.out.join('\n') },
+  });
+  expect(JSON.parse(back.out[0])).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+});
+
+test('import refusals: a line that is not JSON, a document refused (by line, nothing of its chunk stored), usage', async () => {
+  const { p, tokens } = get();
   const broken = await cli(['import', 'bad.ndjson'], { files: { 'bad.ndjson': '{"_subject": "x"}\nnot json\n' } });
   expect(broken.code).toBe(2);
-  expect(broken.err[0]).toContain('bad.ndjson:2: not JSON');
+  expect(broken.err[0]).toMatch(/^ {2}line 2: /);
+  expect(broken.err[1]).toBe(`permissions: ${path.join(dir, 'bad.ndjson')}:2 is not JSON`);
+  expect((await cli(['get', 'x'])).code).toBe(3);
+
+  // bob may not attach heirs to alice's document: the route refuses the line, nothing of its chunk is stored
+  const parent = subjectFor('cli-alices');
+  expect(
+    (
+      await cli(['put', 'parent.json'], {
+        files: { 'parent.json': JSON.stringify({ _subject: parent, _self: { govern: [p.alice] } }) },
+      })
+    ).code,
+  ).toBe(0);
+  const refused = await cli(['import', 'bob.ndjson'], {
+    token: tokens.bob,
+    files: {
+      'bob.ndjson': [
+        { _subject: `${parent}-bobs`, _self: { govern: [p.bob] } },
+        { _subject: `${parent}/bobs`, _inheritsPermissionsOf: [parent], _self: { govern: [p.bob] } },
+      ]
+        .map((d) => JSON.stringify(d))
+        .join('\n'),
+    },
+  });
+  expect(refused.code).toBe(2);
+  expect(refused.err.filter((line) => line.startsWith('  line '))).toEqual([
+    expect.stringMatching(new RegExp(`^  line 2 ${parent}/bobs: `)),
+  ]);
+  expect((await cli(['get', `${parent}-bobs`])).code).toBe(3);
+  // a refusal of the request itself (here: no valid token) is its status's exit code
+  expect((await cli(['import', 'bob.ndjson'], { token: 'not-a-token' })).code).toBe(5);
+
+  const cycle = subjectFor('cli-cycle');
+  const looped = await cli(['import', 'cycle.ndjson'], {
+    files: {
+      'cycle.ndjson': [
+        { _subject: `${cycle}/fine`, _self: { govern: [p.alice] } },
+        { _subject: `${cycle}/a`, _inheritsPermissionsOf: [`${cycle}/b`] },
+        { _subject: `${cycle}/b`, _inheritsPermissionsOf: [`${cycle}/a`] },
+      ]
+        .map((d) => JSON.stringify(d))
+        .join('\n'),
+    },
+  });
+  expect(looped.code).toBe(2);
+  expect(looped.err.filter((line) => line.startsWith('  line '))).toEqual([
+    expect.stringMatching(new RegExp(`^  line 2 ${cycle}/a: .*cycle`)),
+    expect.stringMatching(new RegExp(`^  line 3 ${cycle}/b: .*cycle`)),
+  ]);
+  expect((await cli(['get', `${cycle}/fine`])).code).toBe(3);
+
+  expect((await cli(['import', '-'])).code).toBe(2);
+  const chunk = await cli(['import', 'docs.ndjson', '--chunk', '10001']);
+  expect([chunk.code, chunk.err[0]]).toEqual([2, 'permissions: --chunk must be an integer from 1 to 10000']);
 });
 
 test('on a terminal, import draws a progress bar instead of printing lines', async () => {
@@ -182,11 +256,12 @@ test('on a terminal, import draws a progress bar instead of printing lines', asy
   const docs = [1, 2, 3].map((i) =>
     JSON.stringify({ _subject: subjectFor(`cli-bar-${i}`), _self: { govern: [p.alice] } }),
   );
-  const res = await cli(['import', 'bar.ndjson'], { files: { 'bar.ndjson': docs.join('\n') }, terminal });
+  const text = docs.join('\n');
+  const res = await cli(['import', 'bar.ndjson', '--chunk', '1'], { files: { 'bar.ndjson': text }, terminal });
   expect(res.code).toBe(0);
   expect(res.err).toEqual([]);
   expect(drawn).toContain('importing [');
-  expect(drawn).toContain('3/3');
+  expect(drawn).toContain(`${Buffer.byteLength(text)}/${Buffer.byteLength(text)} bytes 3 created`);
 });
 
 test('explain: the route is asked for, and a server without it says so (not found, 3)', async () => {

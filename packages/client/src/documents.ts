@@ -1,7 +1,7 @@
 import { NotFoundError } from './errors';
 import type { HttpCore, Reply } from './http-core';
 import { queryString } from './query-string';
-import type { JsonPatchOperation, NamespacePage, Patch, PermissionsDocument, Versioned } from './types';
+import type { JsonPatchOperation, NamespacePage, Patch, PatchPreview, PermissionsDocument, Versioned } from './types';
 
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
@@ -82,15 +82,19 @@ export function documentMethods(http: HttpCore) {
         ),
       );
     },
-    /** Validates a patch and answers what it would change, storing nothing (CONTRACT §5 dry run). */
-    async dryRunPatch(subject: string, change: Patch, options: { etag: string }) {
-      const reply = await http.send<{ document: PermissionsDocument; gains: unknown; losses: unknown }>(
-        'maintenance',
-        'PATCH',
-        `/az-permissions${subjectQuery(subject, { dryRun: 'true' })}`,
-        { body: change, contentType: patchType(change), headers: { 'if-match': options.etag }, retryable: true },
+    /**
+     * Validates a patch as `patchDocument` would and answers what it would change, storing nothing (CONTRACT §5 dry
+     * run); `etag` is the version previewed: `patchDocument` with it makes exactly this change, or is refused.
+     */
+    async dryRunPatch(subject: string, change: Patch, options: { etag: string }): Promise<Versioned<PatchPreview>> {
+      return versioned(
+        await http.send<PatchPreview>(
+          'maintenance',
+          'PATCH',
+          `/az-permissions${subjectQuery(subject, { dryRun: 'true' })}`,
+          { body: change, contentType: patchType(change), headers: { 'if-match': options.etag }, retryable: true },
+        ),
       );
-      return reply.body;
     },
     heirs: async (subject: string) =>
       (

@@ -1,10 +1,19 @@
 import type { HttpCore } from './http-core';
 import { queryString } from './query-string';
-import type { BulkResult, PermissionsDocument, WatchCheck } from './types';
+import type { BulkResult, PermissionsDocument, PrincipalRemoval, WatchCheck } from './types';
 
+/** The body of a bulk write's BadRequestError: every refused document (nothing was stored). */
 export interface BulkRefusal {
   msg: string;
-  errors?: Array<{ index: number; subject: string; msg: string }>;
+  errors?: Array<{
+    index: number;
+    subject: string;
+    msg: string;
+    /** Parents it names with no document the caller may see: sent again once they are written, it may pass. */
+    missingParents?: string[];
+    /** The index of the refused document it inherits from (refused for that alone). */
+    dependsOn?: number;
+  }>;
 }
 
 /** The routes CONTRACT §5 adds beside the original's: listing, bulk, principal removal, watches, migration. */
@@ -49,7 +58,7 @@ export function lifecycleMethods(http: HttpCore) {
     /** Removes `principal` from every document and team the caller governs (or says what would change). */
     removePrincipal: async (principal: string, options: { dryRun?: boolean } = {}) =>
       (
-        await http.send<Record<string, unknown>>('maintenance', 'POST', '/az-principals-removal', {
+        await http.send<PrincipalRemoval>('maintenance', 'POST', '/az-principals-removal', {
           body: { principal, dryRun: options.dryRun ?? false },
           retryable: options.dryRun === true,
         })

@@ -78,11 +78,41 @@ export interface WatchChange extends WatchCheck {
   sequence: number;
 }
 
+/** `POST /az-permissions-bulk`'s answer: how many documents were created, changed, or already as sent. */
 export interface BulkResult {
   created: number;
   updated: number;
   unchanged: number;
-  sequence: number;
+  /** The highest event of the batch as it now stands (use as `atLeast`); null for an empty batch. */
+  sequence: number | null;
+}
+
+/** principal → property → actions (sorted): one subject's share of a preview's gains or losses. */
+export type AccessChange = Record<string, Record<string, string[]>>;
+
+/** `PATCH …&dryRun=true`: the document as it would be, and who would gain or lose what on it and its heirs. */
+export interface PatchPreview {
+  document: PermissionsDocument;
+  /** subject → principal → property → actions; only subjects and principals with a change. */
+  gains: Record<string, AccessChange>;
+  losses: Record<string, AccessChange>;
+  /** Set when the document has more than 1 000 heirs: only the first 1 000 were previewed. */
+  heirsOmitted?: true;
+}
+
+/** `POST /az-principals-removal`'s answer: what was changed (or, with `dryRun`, would be). */
+export interface PrincipalRemoval {
+  /** The principal as documents and teams name it (an e-mail given is looked up). */
+  principal: string;
+  dryRun: boolean;
+  /** Documents changed, with property → the actions whose lists named the principal. */
+  documents: Array<{ subject: string; removed: Record<string, string[]> }>;
+  /** Teams he was removed from as a member. */
+  teams: Array<{ team: string; removed: ['members'] }>;
+  /** Left as they are, with why: only documents and teams whose content the caller may read. */
+  skipped: Array<{ subject: string; reason: string } | { team: string; reason: string }>;
+  /** The event of the last change written; null for a dry run or when nothing changed. */
+  sequence: number | null;
 }
 
 export interface StreamEvent {

@@ -42,6 +42,10 @@ const EnvSchema = z.object({
     .string()
     .default('1mb')
     .refine((value) => (bytes.parse(value) ?? 0) > 0, 'BODY_LIMIT must be a size such as 1mb or 500kb'),
+  BULK_BODY_LIMIT: z
+    .string()
+    .default('32mb')
+    .refine((value) => (bytes.parse(value) ?? 0) > 0, 'BULK_BODY_LIMIT must be a size such as 32mb'),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   DB_STATEMENT_TIMEOUT_MS: positive.default(5000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positive.default(10000),
@@ -80,6 +84,8 @@ export interface Config {
   bodyLimit: string;
   /** The same limit in bytes, for the runtime's own body reader. */
   bodyLimitBytes: number;
+  /** Body limit of `POST /az-permissions-bulk` in bytes (up to 10 000 documents in one request). */
+  bulkBodyLimitBytes: number;
   db: { poolMax: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   /** Timers, already divided by SPEEDUP. */
   timers: {
@@ -146,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     bodyLimitBytes: bytes.parse(e.BODY_LIMIT) ?? 1024 * 1024,
+    bulkBodyLimitBytes: bytes.parse(e.BULK_BODY_LIMIT) ?? 32 * 1024 * 1024,
     db: {
       poolMax: e.DB_POOL_MAX,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

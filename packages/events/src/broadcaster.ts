@@ -3,10 +3,13 @@ import https from 'node:https';
 import type { Queryable, EventRecord, Store } from '@permissions/store';
 import { listListeners } from './listener-registry';
 import type { EventsLogger } from './logger';
-import { serializeBroadcast, signBroadcast } from './signature';
+import { serializeBroadcasts, signBroadcast } from './signature';
 
 /** The path under a listener's base URL that receives broadcasts. */
 export const EVENTS_PATH = 'az-events';
+
+/** A quarter of the default BODY_LIMIT (1 MiB) of the listeners. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 export interface BroadcasterOptions {
   pool: Queryable;
@@ -18,6 +21,11 @@ export interface BroadcasterOptions {
   requestTimeoutMs?: number;
   /** How often the listener list is re-read from the listeners table. */
   refreshMs: number;
+  /**
+   * The largest body sent to a listener (default 256 KiB): the events of one write are sent in as many bodies as
+   * needed, so that the listener's BODY_LIMIT never refuses them. Keep it at most the listeners' BODY_LIMIT.
+   */
+  maxBodyBytes?: number;
   log: EventsLogger;
 }
 
@@ -41,6 +49,7 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
   const { pool, secret, refreshMs, log } = options;
   const waitMs = options.waitMs ?? 50;
   const requestTimeoutMs = options.requestTimeoutMs ?? 2000;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // Keep-alive: a broadcast per write would otherwise pay a TCP handshake per listener.
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   let targets: string[] = [];
@@ -57,10 +66,19 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
     }
   }
 
-  async function deliver(listenerUrl: string, body: string, headers: Record<string, string>): Promise<void> {
+  /** POSTs the bodies one after the other; after a failure the rest is left to the listener's polling. */
+  async function deliver(listenerUrl: string, bodies: readonly string[]): Promise<void> {
     try {
-      const status = await post(eventsUrl(listenerUrl), body, headers, requestTimeoutMs, agents);
-      if (status < 200 || status >= 300) throw new Error(`listener answered ${status}`);
+      for (const body of bodies) {
+        const status = await post(
+          eventsUrl(listenerUrl),
+          body,
+          signBroadcast(body, secret, Date.now()),
+          requestTimeoutMs,
+          agents,
+        );
+        if (status < 200 || status >= 300) throw new Error(`listener answered ${status}`);
+      }
       if (failing.delete(listenerUrl)) log.info({ listener: listenerUrl }, 'event listener reachable again');
     } catch (error) {
       if (closed) return;
@@ -94,9 +112,8 @@ export function createBroadcaster(options: BroadcasterOptions): Broadcaster {
 
     async broadcast(events) {
       if (closed || events.length === 0 || targets.length === 0) return;
-      const body = serializeBroadcast(events);
-      const headers = signBroadcast(body, secret, Date.now());
-      const all = Promise.all(targets.map((url) => deliver(url, body, headers)));
+      const bodies = serializeBroadcasts(events, maxBodyBytes);
+      const all = Promise.all(targets.map((url) => deliver(url, bodies)));
       let wait: NodeJS.Timeout | undefined;
       // Not unref'd: a caller awaiting the write must get its answer even if nothing else keeps the process alive.
       const waited = new Promise<void>((resolve) => {

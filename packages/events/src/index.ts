@@ -4,7 +4,7 @@
  * (B23); holes left by rolled-back writes are waited for, then skipped, never a reason to drop caches (B16); only
  * events really lost to garbage collection are (event_gc.max_deleted_seq).
  */
-export { attachBroadcaster, createBroadcaster, EVENTS_PATH } from './broadcaster';
+export { attachBroadcaster, createBroadcaster, DEFAULT_MAX_BODY_BYTES, EVENTS_PATH } from './broadcaster';
 export type { Broadcaster, BroadcasterOptions } from './broadcaster';
 export { createEventGc, DEFAULT_RETENTION_MS, deleteOldEvents, readMaxDeletedSeq } from './event-gc';
 export type { EventGc, EventGcOptions, EventGcResult } from './event-gc';
@@ -17,6 +17,7 @@ export {
   computeSignature,
   MAX_CLOCK_SKEW_MS,
   serializeBroadcast,
+  serializeBroadcasts,
   SIGNATURE_HEADER,
   signBroadcast,
   TIMESTAMP_HEADER,

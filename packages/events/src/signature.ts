@@ -17,6 +17,33 @@ export function serializeBroadcast(events: readonly EventRecord[]): string {
   return JSON.stringify({ events });
 }
 
+const BODY_START = '{"events":[';
+const BODY_END = ']}';
+
+/**
+ * The bodies of a broadcast of `events`, in order, each of at most `maxBytes` (UTF-8) so that a listener's body
+ * limit never refuses one: a write of 10 000 documents appends 10 000 events. An event larger than that on its own
+ * goes alone (the listener may refuse it, and then catches up by polling).
+ */
+export function serializeBroadcasts(events: readonly EventRecord[], maxBytes: number): string[] {
+  const bodies: string[] = [];
+  let parts: string[] = [];
+  let size = BODY_START.length + BODY_END.length;
+  for (const event of events) {
+    const text = JSON.stringify(event);
+    const bytes = Buffer.byteLength(text) + (parts.length > 0 ? 1 : 0);
+    if (parts.length > 0 && size + bytes > maxBytes) {
+      bodies.push(BODY_START + parts.join(',') + BODY_END);
+      parts = [];
+      size = BODY_START.length + BODY_END.length;
+    }
+    size += Buffer.byteLength(text) + (parts.length > 0 ? 1 : 0);
+    parts.push(text);
+  }
+  if (parts.length > 0) bodies.push(BODY_START + parts.join(',') + BODY_END);
+  return bodies;
+}
+
 /** HMAC-SHA256 over `{timestamp}.{raw body}`: binding the timestamp stops a captured body being replayed later. */
 export function computeSignature(rawBody: string | Buffer, timestampMs: number, secret: string): string {
   const hmac = createHmac('sha256', secret);

@@ -32,9 +32,14 @@ afterEach(async () => {
 afterAll(() => db.drop());
 
 /** A started listener behind a real HTTP endpoint, registered under that endpoint's URL. */
-async function servedListener(): Promise<{ record: RecordingListener; url: string }> {
+async function servedListener(
+  onBody: (raw: Buffer) => void = () => undefined,
+): Promise<{ record: RecordingListener; url: string }> {
   let receive: RecordingListener['listener']['receive'] = async () => undefined;
-  const server = await serveListener((raw, headers) => receive(raw, headers));
+  const server = await serveListener((raw, headers) => {
+    onBody(raw);
+    return receive(raw, headers);
+  });
   const record = recordingListener(db.pool, db.store, { holeTimeoutMs: 60_000, listenerUrl: server.url });
   receive = record.listener.receive;
   await record.listener.start();
@@ -45,7 +50,9 @@ async function servedListener(): Promise<{ record: RecordingListener; url: strin
   return { record, url: server.url };
 }
 
-async function startedBroadcaster(options: { waitMs?: number; requestTimeoutMs?: number; secret?: string } = {}) {
+async function startedBroadcaster(
+  options: { waitMs?: number; requestTimeoutMs?: number; secret?: string; maxBodyBytes?: number } = {},
+) {
   const broadcaster = createBroadcaster({
     pool: db.pool,
     secret: options.secret ?? SECRET,
@@ -77,6 +84,21 @@ describe('broadcaster and listener over HTTP', () => {
     const seq = await createDocument(store, subject);
     expect(record.applied(subject)).toBe(1);
     expect(record.listener.appliedThrough()).toBeGreaterThanOrEqual(seq);
+  });
+
+  it('sends the events of a large write in bodies of at most maxBodyBytes; the listener applies every one', async () => {
+    const sizes: number[] = [];
+    const { record } = await servedListener((raw) => sizes.push(raw.length));
+    const broadcaster = await startedBroadcaster({ waitMs: 10_000, maxBodyBytes: 4096 });
+    const store = attachBroadcaster(db.store, broadcaster);
+    const subjects = Array.from({ length: 200 }, (_, i) => uniqueSubject(`large-write-${i}`));
+    await store.write(async (tx) => {
+      for (const subject of subjects) await tx.createDocument({ _subject: subject });
+    });
+    // one write, several signed bodies, all applied before the writer was answered
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4096);
+    expect(subjects.filter((subject) => record.applied(subject) !== 1)).toEqual([]);
   });
 
   it('answers 401 to unsigned, wrongly signed and stale broadcasts, and applies none of them', async () => {

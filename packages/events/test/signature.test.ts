@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { EventRecord } from '@permissions/store';
 import { BadRequestError, UnauthorizedError } from '@permissions/model';
-import { computeSignature, MAX_CLOCK_SKEW_MS, serializeBroadcast, signBroadcast, verifyBroadcast } from '../src';
+import {
+  computeSignature,
+  MAX_CLOCK_SKEW_MS,
+  serializeBroadcast,
+  serializeBroadcasts,
+  signBroadcast,
+  verifyBroadcast,
+} from '../src';
 
 const SECRET = 'test-secret';
 const NOW = 1_760_000_000_000;
@@ -123,5 +130,32 @@ describe('verifyBroadcast', () => {
 
   it('checks the signature before the body, so an unsigned malformed body is unauthorized', () => {
     expect(() => verifyBroadcast(Buffer.from('{'), {}, SECRET, NOW)).toThrow(UnauthorizedError);
+  });
+});
+
+describe('serializeBroadcasts', () => {
+  const many: EventRecord[] = Array.from({ length: 500 }, (_, i) => ({
+    ...event,
+    seq: i + 1,
+    subject: `https://example.com/é-${i}`,
+  }));
+
+  it('splits the events of one write into bodies of at most maxBytes, in order, each a broadcast of its own', () => {
+    const bodies = serializeBroadcasts(many, 4096);
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(4096);
+    const received = bodies.flatMap((body) => {
+      const { raw, headers } = signed(body);
+      return verifyBroadcast(raw, headers, SECRET, NOW);
+    });
+    expect(received).toEqual(many);
+  });
+
+  it('is one body, as serializeBroadcast, when everything fits; an event larger than the bound goes alone', () => {
+    expect(serializeBroadcasts(many, 10 * 1024 * 1024)).toEqual([serializeBroadcast(many)]);
+    const large = { ...event, seq: 9, members: Array.from({ length: 100 }, (_, i) => `https://idp.example/u/${i}`) };
+    const bodies = serializeBroadcasts([event, large, event], 512);
+    expect(bodies).toEqual([serializeBroadcast([event]), serializeBroadcast([large]), serializeBroadcast([event])]);
+    expect(serializeBroadcasts([], 512)).toEqual([]);
   });
 });

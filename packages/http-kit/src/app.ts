@@ -21,6 +21,8 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Paths that authenticate themselves (the signed `/az-events` broadcast). */
   selfAuthenticatedPaths?: string[];
+  /** Paths whose JSON bodies may be larger (or must be smaller) than `bodyLimitBytes`: path → limit in bytes. */
+  bodyLimits?: Readonly<Record<string, number>>;
   /** The service routes, tried in order. */
   routers: Router[];
   /** Routes served by the pipeline directly (no router), by exact path, with the service they belong to. */
@@ -59,6 +61,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     metrics,
     verifier: options.verifier,
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    bodyLimits: options.bodyLimits,
   });
   metrics.registerCache('tokens', () => options.verifier.stats());
   const app = express();
@@ -102,7 +105,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     // PATCH of an unknown patch type) are left to the route, which says what it takes.
     if (!declared || (!isJsonMediaType(type) && req.method !== 'POST')) return next();
     try {
-      const body = await pipeline.readBody(req);
+      const body = await pipeline.readBody(req, req.path);
       if (body !== undefined) {
         (req as unknown as Record<symbol, Buffer>)[RAW_BODY] = body.raw;
         req.body = internaliseBody(body.value, req.headers.host, /^application\/json-patch\+json/i.test(type ?? ''));

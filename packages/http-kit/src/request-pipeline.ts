@@ -67,6 +67,8 @@ export interface RequestPipelineOptions {
   metrics: Metrics;
   verifier: TokenVerifier;
   bodyLimitBytes: number;
+  /** Paths whose bodies have a limit of their own (the bulk import): exact path → limit in bytes. */
+  bodyLimits?: Readonly<Record<string, number>>;
 }
 
 export type RequestPipeline = ReturnType<typeof createRequestPipeline>;
@@ -98,6 +100,10 @@ function first(value: string | string[] | undefined): string | undefined {
  */
 export function createRequestPipeline(options: RequestPipelineOptions) {
   const { log, metrics, verifier, bodyLimitBytes } = options;
+  // Keyed as express matches paths (case-insensitive, a trailing slash ignored), so that no spelling of a path gets
+  // another limit than its route's.
+  const limitKey = (path: string) => (path.length > 1 ? path.replace(/\/$/, '') : path).toLowerCase();
+  const bodyLimits = new Map(Object.entries(options.bodyLimits ?? {}).map(([path, limit]) => [limitKey(path), limit]));
   // The few (service, method, status) series are resolved once, by maps keyed with strings that are the same
   // objects every time (a service's name, node's method names), so no string is hashed per request.
   const durations = new Map<string, Map<string, Map<number, HistogramChild>>>();
@@ -144,8 +150,12 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
     return authenticatedFromCache(headers, verifier) ?? authenticate(headers, verifier);
   }
 
-  function readBody(req: IncomingMessage): Promise<JsonBody | undefined> {
-    return readJsonBody(req, bodyLimitBytes);
+  /** The request's JSON body, within the limit of its path (`path`: without the query). */
+  function readBody(req: IncomingMessage, path: string): Promise<JsonBody | undefined> {
+    return readJsonBody(
+      req,
+      bodyLimits.size === 0 ? bodyLimitBytes : (bodyLimits.get(limitKey(path)) ?? bodyLimitBytes),
+    );
   }
 
   /** The HTTP answer of an error; server errors are logged (logRequestFailure) under the request id, never shown. */
@@ -237,7 +247,7 @@ export function createRequestPipeline(options: RequestPipelineOptions) {
       }
       // A body nobody reads is drained by node:http once the answer is sent.
       if (route.readsBody?.(method, query) !== true) return answer(flight, identity, method, undefined);
-      readBody(req).then(
+      readBody(req, flight.path).then(
         (body) => answer(flight, identity, method, body?.value),
         (err: unknown) => failed(flight, err),
       );

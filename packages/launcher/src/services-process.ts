@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { attachBroadcaster, createBroadcaster, createEventGc, sharedEventsSecret } from '@permissions/events';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  attachBroadcaster,
+  createBroadcaster,
+  createEventGc,
+  sharedEventsSecret,
+} from '@permissions/events';
 import {
   createApiDocs,
   createHttpApp,
@@ -64,6 +70,8 @@ export async function startServices(
     secret: eventsSecret,
     waitMs: config.timers.broadcastWaitMs,
     refreshMs: Math.min(config.timers.heartbeatMs, Math.max(100, Math.round(5000 / config.speedup))),
+    // The listeners (runtimes of this deployment) read broadcasts within their BODY_LIMIT.
+    maxBodyBytes: Math.min(DEFAULT_MAX_BODY_BYTES, config.bodyLimitBytes),
     log,
   });
   const store = attachBroadcaster(baseStore, broadcaster);
@@ -119,6 +127,7 @@ export async function startServices(
       await pool.query('SELECT 1');
     },
     selfAuthenticatedPaths: [...api.publicPaths, ...services.flatMap((s) => s.selfAuthenticatedPaths ?? [])],
+    bodyLimits: Object.assign({}, ...services.map((s) => s.bodyLimits ?? {})) as Record<string, number>,
     routers: [api.router, ...services.map((s) => s.router)],
     directRoutes: services.map((s) => ({ service: s.name, routes: s.directRoutes ?? {} })),
   });

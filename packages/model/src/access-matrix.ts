@@ -75,7 +75,12 @@ export function rowKindOf(principal: string): AccessRowKind {
 export function accessMatrix(
   lookup: DocumentLookup,
   subject: string,
-  options: { property?: string; teamMembers?: Readonly<Record<string, readonly string[]>> } = {},
+  options: {
+    property?: string;
+    teamMembers?: Readonly<Record<string, readonly string[]>>;
+    /** More rows: principals evaluated although the chain does not name them (to compare two versions). */
+    principals?: readonly string[];
+  } = {},
 ): AccessMatrix {
   const property = options.property ?? SELF;
   const teamMembers = options.teamMembers ?? {};
@@ -99,7 +104,7 @@ export function accessMatrix(
       teamsOfUser.set(member, [...(teamsOfUser.get(member) ?? []), team]);
     }
   }
-  const principals = new Set([...named, ...teamsOfUser.keys()]);
+  const principals = new Set([...named, ...teamsOfUser.keys(), ...(options.principals ?? [])]);
   const withoutValidIssuers = stripValidIssuers(lookup);
   const orderedActions = orderActions([...actions]);
 

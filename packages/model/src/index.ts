@@ -33,6 +33,8 @@ export {
   MAX_PRINCIPALS_PER_DOCUMENT,
   MAX_INHERITANCE_DEPTH,
   MAX_TEAMS_PER_MEMBER,
+  MAX_BULK_DOCUMENTS,
+  MAX_REMOVAL_TARGETS,
   utf8Length,
   assertSubjectLength,
   assertPrincipalLength,
@@ -102,6 +104,7 @@ export { combineAll, anyAllowed } from './combine-answers';
 export { inheritanceDepth, assertInheritanceDepth } from './inheritance-depth';
 export { repairCandidates, mayRepair, assertRepairable, type RepairCandidates } from './repairability';
 export { planDeletion, type DeletionPlan } from './deletion-plan';
+export { orderBulk, compareSubjects, type BulkItem, type BulkOrder } from './bulk-order';
 export { rootDocument, ROOT_SUBJECT } from './root-document';
 export {
   knowledgeAcross,
@@ -120,3 +123,5 @@ export {
   type AccessCell,
   type AccessRowKind,
 } from './access-matrix';
+export { accessChanges, type AccessChange } from './access-changes';
+export { withoutPrincipal, teamWithoutMember, type RemovedEntries } from './principal-removal';

@@ -34,6 +34,18 @@ export const MAX_INHERITANCE_DEPTH = 32;
  */
 export const MAX_TEAMS_PER_MEMBER = 100;
 
+/**
+ * Most documents in one bulk write (`POST /az-permissions-bulk`): every one is judged in one transaction, which
+ * holds its locks until the last is written, so the batch is bounded like everything one principal may send.
+ */
+export const MAX_BULK_DOCUMENTS = 10_000;
+
+/**
+ * Most documents and teams naming one principal that `POST /az-principals-removal` considers in one transaction
+ * (beyond it: 409 naming the bound, nothing changed).
+ */
+export const MAX_REMOVAL_TARGETS = 10_000;
+
 const encoder = new TextEncoder();
 
 export function utf8Length(value: string): number {

@@ -13,6 +13,8 @@ export type {
   StoreTx,
   StoredDocument,
   StoredTeam,
+  DocumentUpdate,
+  TeamUpdate,
   TeamVersion,
   WriteResult,
   AppendedWrite,

@@ -1,3 +1,5 @@
+import * as batchReads from './batch-reads';
+import * as batches from './batch-writes';
 import { appendEvent } from './event-log';
 import * as documents from './document-writes';
 import type { Pool, PoolClient, Queryable } from './pool';
@@ -113,6 +115,27 @@ function createTx(client: PoolClient, appended: EventRecord[], isFinished: () =>
     getTeamMembers: (ids) => locks.getTeamMembers(db, ids),
     countTeamsOfPrincipals: (principals) => locks.countTeamsOfPrincipals(db, principals),
     getHeirsDepth: (subject, limit) => locks.getHeirsDepth(db, subject, limit),
+    getHeirsDepths: (subjects, limit) => batchReads.getHeirsDepths(db, subjects, limit),
+    getSubjectsNamingPrincipal: (principal, limit) => batchReads.getSubjectsNamingPrincipal(db, principal, limit),
+    lockTeamsForUpdate: (ids) => batchReads.lockTeamsForUpdate(db, ids),
+
+    async createDocuments(list) {
+      const events = await batches.insertDocuments(db, list);
+      appended.push(...events);
+      return events;
+    },
+
+    async updateDocuments(updates) {
+      const events = await batches.updateDocuments(db, updates);
+      appended.push(...events);
+      return events;
+    },
+
+    async updateTeams(updates) {
+      const events = await batches.updateTeams(db, updates);
+      appended.push(...events);
+      return events;
+    },
 
     async createTeam(id, team) {
       const { seq, members } = await teams.insertTeam(db, id, team);

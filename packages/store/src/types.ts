@@ -118,10 +118,43 @@ export interface StoreTx extends StoreReader {
    * (a longer chain answers `limit`), cycles tolerated.
    */
   getHeirsDepth(subject: string, limit: number): Promise<number>;
+  /** `getHeirsDepth` of each of `subjects` (every one is a key), in one statement. */
+  getHeirsDepths(subjects: string[], limit: number): Promise<Map<string, number>>;
+  /**
+   * Subjects of the documents naming `principal` in any action map (`_self`, `_permissionsHeirs`, custom
+   * properties), sorted, at most `limit`. Not locked: lock what you change with `lockDocumentsForUpdate`.
+   */
+  getSubjectsNamingPrincipal(principal: string, limit: number): Promise<string[]>;
+  /**
+   * Creates the documents in the given order, in a constant number of statements whatever their number: each gets
+   * its own seq and create event, as with `createDocument`. ConflictError naming the subjects that exist (nothing of
+   * the transaction may then commit). Returns their events, in seq order.
+   */
+  createDocuments(documents: PermissionsDocument[]): Promise<EventRecord[]>;
+  /**
+   * Replaces the documents, each at its expected seq when one is given (NotFoundError / PreconditionFailedError as
+   * `updateDocument`), one update event each, in a constant number of statements. Returns their events.
+   */
+  updateDocuments(updates: DocumentUpdate[]): Promise<EventRecord[]>;
+  /** Locks the existing teams among `ids` for update (in id order) and returns them. */
+  lockTeamsForUpdate(ids: string[]): Promise<Map<string, StoredTeam>>;
+  /** `updateTeam` for many teams in a constant number of statements; returns their events. */
+  updateTeams(updates: TeamUpdate[]): Promise<EventRecord[]>;
   /** ConflictError if the id exists. */
   createTeam(id: string, team: Team): Promise<Seq>;
   updateTeam(id: string, team: Team, expectedSeq?: Seq): Promise<Seq>;
   deleteTeam(id: string, expectedSeq?: Seq): Promise<{ deleted: StoredTeam; seq: Seq }>;
+}
+
+export interface DocumentUpdate {
+  document: PermissionsDocument;
+  expectedSeq?: Seq;
+}
+
+export interface TeamUpdate {
+  id: string;
+  team: Team;
+  expectedSeq?: Seq;
 }
 
 export interface WriteResult<T> {

@@ -12,9 +12,13 @@ import { createPatchPermissions } from './commands/patch-permissions';
 import { createDeletePermissions } from './commands/delete-permissions';
 import { createHierarchyQueries } from './commands/hierarchy-queries';
 import { createNamespaceListing } from './commands/namespaces';
+import { createBulkPermissions } from './commands/bulk-permissions';
+import { createPrincipalRemoval } from './commands/principal-removal';
 import { permissionsRoutes } from './routes/permissions';
 import { hierarchyRoutes } from './routes/hierarchy';
 import { namespacesRoutes } from './routes/namespaces';
+import { BULK_PATH, bulkRoutes } from './routes/bulk';
+import { principalRemovalRoutes } from './routes/principal-removal';
 
 export interface MaintenanceDeps {
   store: Store;
@@ -34,6 +38,8 @@ function createCommands(ctx: CommandContext) {
     delete: createDeletePermissions(ctx),
     queries: createHierarchyQueries(ctx),
     namespaces: createNamespaceListing(ctx),
+    bulk: createBulkPermissions(ctx),
+    principalRemoval: createPrincipalRemoval(ctx),
   };
 }
 
@@ -55,9 +61,16 @@ export function createMaintenanceService(deps: MaintenanceDeps): Service {
     ...permissionsRoutes(commands),
     ...hierarchyRoutes(commands),
     ...namespacesRoutes(commands),
+    ...bulkRoutes(commands),
+    ...principalRemovalRoutes(commands),
     ...explorerRoutes({ devIdentity: deps.config.devIdentity, log: deps.log }),
   ];
   // The explorer's page and assets are declared public (no token); every action it takes goes through the API with
   // the user's token.
-  return { name: 'maintenance', router: apiRouter(api), api };
+  return {
+    name: 'maintenance',
+    router: apiRouter(api),
+    api,
+    bodyLimits: { [BULK_PATH]: deps.config.bulkBodyLimitBytes },
+  };
 }

@@ -17,6 +17,7 @@ import {
   RELEASE_LEASE_SQL,
   RENEW_LEASE_SQL,
 } from '../migration-leases';
+import { HEIRS_DEPTHS_SQL, LOCK_TEAMS_UPDATE_SQL, SUBJECTS_NAMING_PRINCIPAL_SQL } from '../batch-reads';
 import type { Pool } from '../pool';
 import { TEAMS_OF_PRINCIPAL_EXCEPT_SQL, TEAMS_OF_PRINCIPAL_SQL } from '../team-reads';
 import {
@@ -69,6 +70,10 @@ export const HOT_QUERIES = {
   'team-members': { sql: TEAM_MEMBERS_SQL, indexes: ['team_members_pkey'] },
   'count-teams-of-principals': { sql: COUNT_TEAMS_OF_PRINCIPALS_SQL, indexes: ['team_members_principal_idx'] },
   'heirs-depth': { sql: HEIRS_DEPTH_SQL, indexes: ['permission_parents_parent_idx'] },
+  // the set-based writes' reads (batch-reads.ts)
+  'heirs-depths': { sql: HEIRS_DEPTHS_SQL, indexes: ['permission_parents_parent_idx'] },
+  'subjects-naming-principal': { sql: SUBJECTS_NAMING_PRINCIPAL_SQL, indexes: ['permissions_principals_idx'] },
+  'lock-teams-update': { sql: LOCK_TEAMS_UPDATE_SQL, indexes: ['teams_pkey'] },
   'teams-with-roles-on': { sql: TEAMS_WITH_ROLES_ON_SQL, indexes: ['teams_roles_granted_on_idx'] },
   'subjects-at-or-under': {
     sql: SUBJECTS_AT_OR_UNDER_SQL,

@@ -1,5 +1,6 @@
 import type { Store } from '../types';
 import { uniquePrefix, type ConformanceContext } from './conformance/context';
+import { describeBatches } from './conformance/batches';
 import { describeDocuments } from './conformance/documents';
 import { describeAncestors, describeHeirs, describeSharedWith } from './conformance/hierarchy';
 import { describeIntegrity } from './conformance/integrity';
@@ -17,6 +18,7 @@ export const CONFORMANCE_CATEGORIES = {
   events: describeEvents,
   concurrency: describeConcurrency,
   integrity: describeIntegrity,
+  batches: describeBatches,
 } as const;
 
 export type ConformanceCategory = keyof typeof CONFORMANCE_CATEGORIES;

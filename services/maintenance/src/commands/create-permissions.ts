@@ -4,20 +4,11 @@ import {
   newDocumentLookup,
   prepareDocumentBody,
   withCreationMetadata,
-  type Authorizer,
-  type RequestCaller,
 } from '@permissions/authorizer';
-import {
-  ROOT_SUBJECT,
-  type DocumentLookup,
-  type PermissionsDocument,
-  ForbiddenError,
-  UnauthorizedError,
-} from '@permissions/model';
+import type { PermissionsDocument } from '@permissions/model';
 import { appended } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
-
-const CREATE = { property: 'az-permissions', action: 'create' } as const;
+import { authorizeCreation, mayCreate } from './creation-right';
 
 export interface CreatePermissionsResult {
   document: PermissionsDocument;
@@ -61,24 +52,4 @@ export function createCreatePermissions(ctx: CommandContext) {
       return { ...result, seq };
     },
   };
-}
-
-/**
- * `az-permissions.create` on `/`: evaluated for the trusted client when `X-Client-Authorization` is present (its
- * refusal is a 403), otherwise for the user (a refusal is the original's 401 asking for a client).
- */
-async function authorizeCreation(authorizer: Authorizer, requester: Requester): Promise<void> {
-  const caller = await authorizer.callerOf(requester.client ?? requester.user);
-  mayCreate(authorizer, await authorizer.lookup([ROOT_SUBJECT]), requester, caller);
-}
-
-/** The decision of `authorizeCreation` on `lookup`, which holds `/`, for `caller` (the client, or else the user). */
-function mayCreate(authorizer: Authorizer, lookup: DocumentLookup, requester: Requester, caller: RequestCaller): void {
-  if (authorizer.decide(lookup, ROOT_SUBJECT, CREATE, caller).allowed === true) return;
-  if (requester.client !== null) {
-    throw new ForbiddenError(`client ${requester.client} may not create permissions documents`);
-  }
-  throw new UnauthorizedError('must provide x-client-authorization header to create permissions', {
-    user: requester.user,
-  });
 }

@@ -16,8 +16,9 @@ import {
   type Authorizer,
   type RequestCaller,
 } from '@permissions/authorizer';
-import { appended, type StoredDocument } from '@permissions/store';
+import { appended, type StoredDocument, type StoreTx, type WriteResult } from '@permissions/store';
 import type { CommandContext, Requester } from './context';
+import { previewChange, type PatchPreview } from './patch-preview';
 
 export interface PatchPermissionsInput {
   subject: string;
@@ -44,39 +45,67 @@ const GOVERN = { action: 'govern' } as const;
 export function createPatchPermissions(ctx: CommandContext) {
   return {
     async execute(input: PatchPermissionsInput): Promise<{ document: PermissionsDocument; seq: number }> {
-      const { subject, requester } = input;
-      const acting = requester.user ?? requester.client;
-
-      const first = await patchedVersion(ctx.authorizer, () => ctx.store.getDocument(subject), input);
-      const normalise = await documentNormalisation(ctx.normaliser, first.document, {
-        actor: acting,
-        verified: principalsToNormalise(first.stored.document),
-      });
-
-      const written = await ctx.store.write(async (tx) => {
-        const authorizer = lockingAuthorizer(tx, 'maintenance');
-        const {
-          stored,
-          document: patched,
-          caller,
-        } = await patchedVersion(authorizer, () => tx.getDocumentForUpdate(subject), input);
-        let document = normalise(patched);
-        await checkDocumentChange(tx, authorizer, stored.document, document, caller, ctx.authority);
-        document = {
-          ...document,
-          _metadata: buildMetadata(document, stored.document._metadata, {
-            principal: acting,
-            now: ctx.now(),
-            isCreate: false,
-          }),
-        };
+      const written = await patchWrite(input, async (tx, document, stored) => {
         await tx.updateDocument(document, stored.seq);
         return document;
       });
       const { result, seq } = appended(written);
       return { document: result, seq };
     },
+
+    /**
+     * `PATCH …&dryRun=true`: every step of `execute`, with the same answers for the same mistakes (404, 403, 400,
+     * 412, 429), on the same locked rows; then, instead of the update, who would gain or lose what
+     * (`previewChange`). Nothing is written: no event, no sequence number taken.
+     */
+    async preview(
+      input: PatchPermissionsInput,
+    ): Promise<{ preview: { document: PermissionsDocument } & PatchPreview; seq: number }> {
+      const written = await patchWrite(input, async (tx, document, stored, authorizer, caller) => ({
+        preview: { document, ...(await previewChange(tx, authorizer, caller, document)) },
+        // The version previewed: a PATCH sent with it as If-Match makes exactly this change, or is refused (412).
+        seq: stored.seq,
+      }));
+      return written.result;
+    },
   };
+
+  async function patchWrite<T>(
+    input: PatchPermissionsInput,
+    finish: (
+      tx: StoreTx,
+      document: PermissionsDocument,
+      stored: StoredDocument,
+      authorizer: Authorizer,
+      caller: RequestCaller,
+    ) => Promise<T>,
+  ): Promise<WriteResult<T>> {
+    const { subject, requester } = input;
+    const acting = requester.user ?? requester.client;
+
+    const first = await patchedVersion(ctx.authorizer, () => ctx.store.getDocument(subject), input);
+    const normalise = await documentNormalisation(ctx.normaliser, first.document, {
+      actor: acting,
+      verified: principalsToNormalise(first.stored.document),
+    });
+
+    return ctx.store.write(async (tx) => {
+      const authorizer = lockingAuthorizer(tx, 'maintenance');
+      const {
+        stored,
+        document: patched,
+        caller,
+      } = await patchedVersion(authorizer, () => tx.getDocumentForUpdate(subject), input);
+      const document = normalise(patched);
+      await checkDocumentChange(tx, authorizer, stored.document, document, caller, ctx.authority);
+      const metadata = buildMetadata(document, stored.document._metadata, {
+        principal: acting,
+        now: ctx.now(),
+        isCreate: false,
+      });
+      return finish(tx, { ...document, _metadata: metadata }, stored, authorizer, caller);
+    });
+  }
 
   /**
    * Steps 1–4 and validation, on the document `load` reads: plainly before the write, locked for update inside it.

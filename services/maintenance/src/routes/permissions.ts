@@ -17,6 +17,7 @@ import {
   type ApiRoute,
 } from '@permissions/http-kit';
 import type { MaintenanceCommands } from '../service';
+import { PatchPreview } from './lifecycle-schemas';
 
 /**
  * `/az-permissions?{subject}` as the original wrote it when the raw form reads back unchanged; otherwise (a `%`,
@@ -106,16 +107,27 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
       summary: 'Change the permissions document of a resource',
       description:
         'Needs `_self.govern` and `_self.admin`, and `_permissionsHeirs.add` on every parent. `If-Match` must be the ' +
-        'current ETag (412 otherwise); the body is a merge patch or a JSON patch, checked before `If-Match`.',
+        'current ETag (412 otherwise); the body is a merge patch or a JSON patch, checked before `If-Match`.\n\n' +
+        'With `dryRun=true` (and the subject as `subject=`): every step of the PATCH with the same answers for the ' +
+        'same mistakes, then, instead of storing, `{"document", "gains", "losses"}`: the document as it would be, and ' +
+        'who would gain or lose which actions on it and on its heirs (`PatchPreview`). Nothing is stored.',
       tags,
-      query: subjectQuery('subject', SUBJECT),
+      query: subjectQuery('subject', SUBJECT, {
+        dryRun: queryFlag(
+          'Preview instead of patching: answers `{"document", "gains", "losses"}` and stores nothing. A value other ' +
+            'than true or false is a 400, never a change.',
+        ),
+      }),
       headers: ifMatchHeader,
       body: { content: PATCH_CONTENT, checkedByHandler: CHECKED_AFTER_AUTHORIZATION },
       responses: {
         200: {
-          description: 'The patched document',
-          body: PermissionsDocument,
-          headers: ['ETag', 'X-Event-Sequence', 'Content-Location'],
+          description:
+            'The patched document; with `dryRun=true`, the preview (`PatchPreview`), its `ETag` the version ' +
+            'previewed and no `X-Event-Sequence`',
+          body: z.union([PermissionsDocument, PatchPreview]),
+          headers: ['ETag', 'Content-Location'],
+          optionalHeaders: ['X-Event-Sequence'],
         },
         403: { description: 'Not allowed', body: ErrorBody },
         404: { description: 'No document (or one the caller may not know of)', body: ErrorBody },
@@ -123,15 +135,24 @@ export function permissionsRoutes(commands: MaintenanceCommands): ApiRoute[] {
         412: { description: '`If-Match` missing or not the current ETag', body: ErrorBody },
         ...LOOKUPS_THROTTLED,
       },
-      handle: async ({ req, res }) => {
+      handle: async ({ query, req, res }) => {
         const subject = subjectFromQuery(req);
-        const patched = await commands.patch.execute({
+        const input = {
           subject,
           contentType: req.headers['content-type'],
           ifMatch: req.headers['if-match'],
           patch: req.body,
           requester: requesterOf(res),
-        });
+        };
+        if (flagSet(query.dryRun)) {
+          // CONTRACT §5: validated as the PATCH, answered with who would gain or lose what; nothing written
+          const { preview, seq } = await commands.patch.preview(input);
+          setWriteHeaders(res, { etagSeq: seq });
+          setContentLocation(req, res);
+          res.json(preview);
+          return;
+        }
+        const patched = await commands.patch.execute(input);
         setWriteHeaders(res, { seq: patched.seq, etagSeq: patched.seq });
         setContentLocation(req, res);
         res.json(patched.document);
